@@ -1,0 +1,215 @@
+// ArenaAllocator: Zig's std.heap.ArenaAllocator over any backing allocator.
+//
+// The arena takes chunks from its backing allocator and bumps a pointer through the newest one.
+// Chunks form a list, newest first; each starts with a header:
+//
+//   chunk ┌──────┬─────┬─────────────────────────────────────────────────┐
+//         │ next │ len │ buffer: allocations bump upward from here        │
+//         └──────┴─────┴─────────────────────────────────────────────────┘
+//          +0     +4    +8 = CHUNK_HEADER                               len
+//
+// `len` counts the whole chunk, header included. The record's bump region always describes the
+// newest chunk's buffer, so the hot path never touches the chunk list.
+//
+//   record body ┌──────────────────────────┬─────────┬───────┐
+//               │ region: start, cap, end  │ backing │ first │
+//               └──────────────────────────┴─────────┴───────┘
+//                BODY+0                     BODY+12   BODY+16
+
+import { BODY, Kind, newRecord, freeRecord } from "./records";
+import { bumpAlloc, bumpEnd, bumpCapacity, bumpStart, bumpFree, bumpIsLast, bumpOwns, bumpResize,
+  bumpReset, CAPACITY } from "./bump";
+import { alignForward } from "./memory";
+import { Status, fail } from "./status";
+import { allocate, resize, free } from "./dispatch";
+
+const REGION: usize = BODY;
+const BACKING: usize = BODY + 12;
+const FIRST: usize = BODY + 16;
+
+const CHUNK_NEXT: usize = 0;
+const CHUNK_LEN: usize = 4;
+const CHUNK_HEADER: usize = 8;
+const CHUNK_ALIGN: usize = 8;
+/** Zig's slack per chunk beyond the request and the header. */
+const CHUNK_SLACK: u64 = 16;
+const U32_MAX: u64 = 0xFFFF_FFFF;
+
+export const enum ResetMode { FREE_ALL = 0, RETAIN_CAPACITY = 1, RETAIN_WITH_LIMIT = 2 }
+
+// @ts-ignore: decorator
+@inline function chunkLen(chunk: usize): usize { return load<u32>(chunk + CHUNK_LEN); }
+// @ts-ignore: decorator
+@inline function chunkNext(chunk: usize): usize { return load<u32>(chunk + CHUNK_NEXT); }
+// @ts-ignore: decorator
+@inline function firstChunk(arena: usize): usize { return load<u32>(arena + FIRST); }
+// @ts-ignore: decorator
+@inline function backingOf(arena: usize): usize { return load<u32>(arena + BACKING); }
+
+/** A new arena over `backing`; 0 if no record could be made. */
+export function arenaInit(backing: usize): usize {
+  const arena = newRecord(Kind.ARENA);
+  if (arena != 0) store<u32>(arena + BACKING, backing);
+  return arena;
+}
+
+/** Frees every chunk to the backing allocator and the arena's record. */
+export function arenaDeinit(arena: usize): void {
+  releaseChunks(arena, 0);
+  freeRecord(arena);
+}
+
+/**
+ * Opens a chunk for a request of `minimum` bytes after a chunk of `prevLen` buffer bytes, growing
+ * geometrically as Zig does: len = big + big / 2, where big = prevLen + minimum + header + 16.
+ */
+function openChunk(arena: usize, prevLen: usize, minimum: u64): usize {
+  const big = <u64>prevLen + minimum + <u64>CHUNK_HEADER + CHUNK_SLACK;
+  const len = big + big / 2;
+  if (len > U32_MAX) return 0;
+  const chunk = allocate(backingOf(arena), <usize>len, CHUNK_ALIGN);
+  if (chunk == 0) return 0;
+  store<u32>(chunk + CHUNK_NEXT, firstChunk(arena));
+  store<u32>(chunk + CHUNK_LEN, <u32>len);
+  store<u32>(arena + FIRST, chunk);
+  bumpReset(arena + REGION, chunk + CHUNK_HEADER, <usize>len - CHUNK_HEADER);
+  return chunk;
+}
+
+/** `n` bytes aligned to `align`; 0 if the backing allocator is out of memory. */
+// @ts-ignore: decorator
+@inline export function arenaAlloc(arena: usize, n: usize, align: usize): usize {
+  const fast = bumpAlloc(arena + REGION, n, align);
+  return fast != 0 ? fast : arenaAllocSlow(arena, n, align);
+}
+
+/** The newest chunk is full: grow it in place if the backing allocator can, else open another. */
+function arenaAllocSlow(arena: usize, n: usize, align: usize): usize {
+  const region = arena + REGION;
+  let chunk = firstChunk(arena);
+  if (chunk == 0 && openChunk(arena, 0, <u64>n + <u64>align) == 0) return 0;
+  while (true) {
+    const ptr = bumpAlloc(region, n, align);
+    if (ptr != 0) return ptr;
+    chunk = firstChunk(arena);
+    const start = bumpStart(region);
+    const needed = <u64>(alignForward(start + bumpEnd(region), align) - start) + <u64>n;
+    const biggerLen = <u64>CHUNK_HEADER + needed;
+    if (biggerLen <= U32_MAX
+      && resize(backingOf(arena), chunk, chunkLen(chunk), <usize>biggerLen, CHUNK_ALIGN) == Status.OK) {
+      store<u32>(chunk + CHUNK_LEN, <u32>biggerLen);
+      store<u32>(region + CAPACITY, <u32>needed);
+    } else if (openChunk(arena, bumpCapacity(region), <u64>n + <u64>align) == 0) {
+      return 0;
+    }
+  }
+}
+
+/** Whether [ptr, ptr + len) lies in memory the arena has handed out. */
+function arenaOwns(arena: usize, ptr: usize, len: usize): bool {
+  let chunk = firstChunk(arena);
+  if (chunk == 0) return false;
+  if (bumpOwns(arena + REGION, ptr, len)) return true;
+  for (chunk = chunkNext(chunk); chunk != 0; chunk = chunkNext(chunk)) {
+    if (ptr >= chunk + CHUNK_HEADER && <u64>ptr + <u64>len <= <u64>chunk + <u64>chunkLen(chunk)) return true;
+  }
+  return false;
+}
+
+/** Rolls the bump pointer back if [ptr, ptr + len) is the last allocation; otherwise a no-op. */
+export function arenaFree(arena: usize, ptr: usize, len: usize): Status {
+  if (bumpFree(arena + REGION, ptr, len) || arenaOwns(arena, ptr, len)) return Status.OK;
+  return fail(Status.INVALID_FREE, ptr);
+}
+
+/** Shrinking always succeeds; growing only for the last allocation, within its chunk. */
+export function arenaResize(arena: usize, ptr: usize, len: usize, newLen: usize): Status {
+  if (bumpIsLast(arena + REGION, ptr, len)) {
+    return bumpResize(arena + REGION, ptr, len, newLen) ? Status.OK : Status.OUT_OF_MEMORY;
+  }
+  if (!arenaOwns(arena, ptr, len)) return fail(Status.INVALID_FREE, ptr);
+  return newLen <= len ? Status.OK : Status.OUT_OF_MEMORY;
+}
+
+/** Bytes the arena can hand out without asking its backing allocator: every chunk's buffer. */
+export function arenaCapacity(arena: usize): usize {
+  let total: usize = 0;
+  for (let chunk = firstChunk(arena); chunk != 0; chunk = chunkNext(chunk)) {
+    total += chunkLen(chunk) - CHUNK_HEADER;
+  }
+  return total;
+}
+
+/** Frees every chunk newer than `keep` (all of them when `keep` is 0) to the backing allocator. */
+function releaseChunks(arena: usize, keep: usize): void {
+  const backing = backingOf(arena);
+  let chunk = firstChunk(arena);
+  while (chunk != keep) {
+    const next = chunkNext(chunk);
+    free(backing, chunk, chunkLen(chunk), CHUNK_ALIGN);
+    chunk = next;
+  }
+  store<u32>(arena + FIRST, keep);
+  if (keep == 0) bumpReset(arena + REGION, 0, 0);
+}
+
+/**
+ * Frees all allocations. FREE_ALL gives every chunk back; RETAIN_CAPACITY keeps the capacity
+ * merged into one chunk, so the next round of the same size never calls the backing allocator;
+ * RETAIN_WITH_LIMIT keeps at most `limit` bytes (0 is FREE_ALL). Returns false only when the
+ * backing allocator could not make the merged chunk; the arena is still usable then.
+ */
+export function arenaReset(arena: usize, mode: ResetMode, limit: usize): bool {
+  const capacity = arenaCapacity(arena);
+  const retained: usize = mode == ResetMode.FREE_ALL ? 0
+    : mode == ResetMode.RETAIN_CAPACITY ? capacity : min(limit, capacity);
+  if (retained == 0) {
+    releaseChunks(arena, 0);
+    return true;
+  }
+  // Keep only the oldest chunk, then make it exactly `retained` bytes long.
+  let oldest = firstChunk(arena);
+  while (chunkNext(oldest) != 0) oldest = chunkNext(oldest);
+  releaseChunks(arena, oldest);
+  const totalLen = retained + CHUNK_HEADER;
+  const backing = backingOf(arena);
+  let kept = oldest;
+  if (chunkLen(oldest) != totalLen) {
+    if (resize(backing, oldest, chunkLen(oldest), totalLen, CHUNK_ALIGN) != Status.OK) {
+      const merged = allocate(backing, totalLen, CHUNK_ALIGN);
+      if (merged == 0) {
+        bumpReset(arena + REGION, oldest + CHUNK_HEADER, chunkLen(oldest) - CHUNK_HEADER);
+        return false;
+      }
+      free(backing, oldest, chunkLen(oldest), CHUNK_ALIGN);
+      store<u32>(merged + CHUNK_NEXT, 0);
+      store<u32>(arena + FIRST, merged);
+      kept = merged;
+    }
+    store<u32>(kept + CHUNK_LEN, totalLen);
+  }
+  bumpReset(arena + REGION, kept + CHUNK_HEADER, totalLen - CHUNK_HEADER);
+  return true;
+}
+
+/** Checks the chunk list and that the bump region describes the newest chunk. */
+export function arenaValidate(arena: usize): Status {
+  const region = arena + REGION;
+  const first = firstChunk(arena);
+  const memoryEnd = <u64>memory.size() << 16;
+  if (first == 0) {
+    return bumpStart(region) == 0 && bumpCapacity(region) == 0 && bumpEnd(region) == 0
+      ? Status.OK : fail(Status.CORRUPTION, arena);
+  }
+  if (bumpStart(region) != first + CHUNK_HEADER || bumpCapacity(region) != chunkLen(first) - CHUNK_HEADER
+    || bumpEnd(region) > bumpCapacity(region)) {
+    return fail(Status.CORRUPTION, arena);
+  }
+  let budget = memoryEnd / <u64>CHUNK_HEADER;
+  for (let chunk = first; chunk != 0; chunk = chunkNext(chunk)) {
+    if (budget-- == 0 || chunkLen(chunk) < CHUNK_HEADER || <u64>chunk + <u64>chunkLen(chunk) > memoryEnd) {
+      return fail(Status.CORRUPTION, chunk);
+    }
+  }
+  return Status.OK;
+}

@@ -1,0 +1,283 @@
+// The page allocator: whole 64 KiB pages of linear memory, taken with memory.grow and kept on free
+// lists once given back (linear memory never shrinks).
+//
+//   0         heapBase          mapStart                  firstPage                 top    size
+//   ┌─────────┬─────────────────┬─────────────────────────┬─────────────────────────┬──────┐
+//   │ statics │ stats, bin heads│ page map: 1 byte a page │ runs, used and free     │ wild │
+//   └─────────┴─────────────────┴─────────────────────────┴─────────────────────────┴──────┘
+//
+// Every page from firstPage on has a state in the page map:
+//   USED_HEAD, USED_BODY  a run handed out: its first page, then the rest
+//   FREE                  a run given back; its pages carry the bookkeeping below
+//   WILD                  at or above `top`: never handed out, or given back at the top
+//
+// A free run of n pages:
+//
+//   first page                                             last page (may be the first)
+//   ┌───────┬──────┬──────┬─────────────────────┐ … ┌─────────────────────────┬──────┐
+//   │ pages │ next │ prev │                     │   │                         │ head │
+//   └───────┴──────┴──────┴─────────────────────┘   └─────────────────────────┴──────┘
+//    +0      +4     +8                                               PAGE_SIZE-4
+//
+// `next` and `prev` link the runs of one size bin (bin b holds runs of 2^b to 2^(b+1)-1 pages) by
+// first-page index; `head` lets a run freed just above find this run's start to merge with it.
+// Invariants: no two free runs touch (they merge), and the page below `top` is never FREE (it
+// merges into the wilderness).
+
+import { PAGE_SIZE, MAX_PAGES, pagesFor, pageAddress, alignForward } from "./memory";
+import { Status, fail } from "./status";
+
+@external("env", "memoryGrew")
+declare function notifyGrow(oldPages: u32, newPages: u32): void;
+
+const enum PageState { WILD = 0, FREE = 1, USED_HEAD = 2, USED_BODY = 3 }
+
+const RUN_PAGES: usize = 0;
+const RUN_NEXT: usize = 4;
+const RUN_PREV: usize = 8;
+const RUN_HEAD_FROM_END: usize = 4;
+
+const BIN_COUNT: u32 = 17; // floor(log2(pages)) for 1 ..= 65535 pages
+
+/** Counters JavaScript reads for heap.stats(); one u32 each. */
+export const enum PageStat { GROWS = 0, ALLOCS = 4, FREES = 8, RESIZES = 12, USED = 16, FREE = 20 }
+export const pageStats: usize = memory.data(24, 8);
+const binHeads: usize = memory.data(BIN_COUNT * 4, 4);
+
+let mapStart: usize = 0;
+let firstPage: u32 = 0;
+let top: u32 = 0;
+let maxPages: u32 = 0;
+
+// @ts-ignore: decorator
+@inline function bump(stat: PageStat, by: i32 = 1): void {
+  store<u32>(pageStats + stat, load<u32>(pageStats + stat) + by);
+}
+// @ts-ignore: decorator
+@inline function stateOf(page: u32): PageState { return load<u8>(mapStart + page); }
+// @ts-ignore: decorator
+@inline function setState(page: u32, count: u32, state: PageState): void {
+  memory.fill(mapStart + page, <u8>state, count);
+}
+// @ts-ignore: decorator
+@inline function binOf(pages: u32): u32 { return 31 - clz(pages); }
+// @ts-ignore: decorator
+@inline function runPages(page: u32): u32 { return load<u32>(pageAddress(page) + RUN_PAGES); }
+
+/**
+ * Lays out the metadata for a heap of at most `maximumPages` pages, growing memory to hold it.
+ * Returns false if the memory cannot hold even that.
+ */
+export function pageInit(maximumPages: u32): bool {
+  maxPages = min(maximumPages, MAX_PAGES);
+  mapStart = alignForward(__heap_base, 8);
+  firstPage = pagesFor(mapStart + maxPages);
+  top = firstPage;
+  return ensureMapped(firstPage);
+}
+
+/** Makes pages [0, endPage) part of linear memory, growing it if needed. */
+function ensureMapped(endPage: u32): bool {
+  const size = <u32>memory.size();
+  if (endPage <= size) return true;
+  if (endPage > maxPages) return false;
+  const needed = endPage - size;
+  // Grow by an eighth of the memory at least, so that a heap growing page by page does not
+  // detach every plain view at each step.
+  const generous = min(max(needed, size >> 3), maxPages - size);
+  if (memory.grow(generous) < 0 && memory.grow(needed) < 0) return false;
+  const grown = <u32>memory.size();
+  bump(PageStat.GROWS);
+  notifyGrow(size, grown);
+  return true;
+}
+
+/** Grows memory now so that `pages` more pages can be handed out without growing. */
+export function pageReserve(pages: u32): bool {
+  const available = load<u32>(pageStats + PageStat.FREE) + (<u32>memory.size() - top);
+  if (available >= pages) return true;
+  return ensureMapped(<u32>memory.size() + (pages - available));
+}
+
+function linkFree(page: u32, pages: u32): void {
+  setState(page, pages, PageState.FREE);
+  const start = pageAddress(page);
+  const bin = binHeads + (binOf(pages) << 2);
+  const next = load<u32>(bin);
+  store<u32>(start + RUN_PAGES, pages);
+  store<u32>(start + RUN_NEXT, next);
+  store<u32>(start + RUN_PREV, 0);
+  store<u32>(pageAddress(page + pages - 1) + PAGE_SIZE - RUN_HEAD_FROM_END, page);
+  if (next != 0) store<u32>(pageAddress(next) + RUN_PREV, page);
+  store<u32>(bin, page);
+  bump(PageStat.FREE, pages);
+}
+
+function unlinkFree(page: u32): u32 {
+  const start = pageAddress(page);
+  const pages = load<u32>(start + RUN_PAGES);
+  const next = load<u32>(start + RUN_NEXT);
+  const prev = load<u32>(start + RUN_PREV);
+  if (prev != 0) store<u32>(pageAddress(prev) + RUN_NEXT, next);
+  else store<u32>(binHeads + (binOf(pages) << 2), next);
+  if (next != 0) store<u32>(pageAddress(next) + RUN_PREV, prev);
+  bump(PageStat.FREE, -pages);
+  return pages;
+}
+
+function markUsed(page: u32, pages: u32): void {
+  store<u8>(mapStart + page, <u8>PageState.USED_HEAD);
+  if (pages > 1) setState(page + 1, pages - 1, PageState.USED_BODY);
+  bump(PageStat.USED, pages);
+}
+
+/** Gives pages [page, page + pages) back, merging with free neighbours and the wilderness. */
+function release(page: u32, pages: u32): void {
+  bump(PageStat.USED, -pages);
+  const end = page + pages;
+  if (end < top && stateOf(end) == PageState.FREE) pages += unlinkFree(end);
+  if (page > firstPage && stateOf(page - 1) == PageState.FREE) {
+    const below = load<u32>(pageAddress(page) - RUN_HEAD_FROM_END);
+    pages += unlinkFree(below);
+    page = below;
+  }
+  if (page + pages == top) {
+    setState(page, pages, PageState.WILD);
+    top = page;
+  } else {
+    linkFree(page, pages);
+  }
+}
+
+/** Takes a run of `pages` pages: first fit from the bins, else from the wilderness. 0 if none. */
+function acquire(pages: u32): u32 {
+  for (let bin = binOf(pages); bin < BIN_COUNT; bin++) {
+    let run = load<u32>(binHeads + (bin << 2));
+    while (run != 0 && runPages(run) < pages) run = load<u32>(pageAddress(run) + RUN_NEXT);
+    if (run == 0) continue;
+    const found = unlinkFree(run);
+    if (found > pages) linkFree(run + pages, found - pages);
+    markUsed(run, pages);
+    return run;
+  }
+  if (!ensureMapped(top + pages)) return 0;
+  const run = top;
+  top += pages;
+  markUsed(run, pages);
+  return run;
+}
+
+/** Whether `ptr` starts a used run of exactly `pages` pages. */
+function isUsedRun(ptr: usize, pages: u32): bool {
+  if ((ptr & (PAGE_SIZE - 1)) != 0) return false;
+  const page = <u32>(ptr >> 16);
+  if (page < firstPage || page + pages > top || stateOf(page) != PageState.USED_HEAD) return false;
+  if (pages > 1 && stateOf(page + pages - 1) != PageState.USED_BODY) return false;
+  return page + pages == top || stateOf(page + pages) != PageState.USED_BODY;
+}
+
+/** Pages for `len` bytes; any alignment up to a page is met by every page. 0 if out of memory. */
+export function pageAlloc(len: usize): usize {
+  bump(PageStat.ALLOCS);
+  const pages = pagesFor(len);
+  if (pages > maxPages) return 0;
+  return pageAddress(acquire(pages));
+}
+
+/** Gives back the run at `ptr` that was allocated with `len` bytes. */
+export function pageFree(ptr: usize, len: usize): Status {
+  const pages = pagesFor(len);
+  if (!isUsedRun(ptr, pages)) return fail(Status.INVALID_FREE, ptr);
+  bump(PageStat.FREES);
+  release(<u32>(ptr >> 16), pages);
+  return Status.OK;
+}
+
+/**
+ * Resizes the run at `ptr` in place. Shrinking always succeeds; growing succeeds when the pages
+ * above are free or wild. A new length within the same page count changes nothing.
+ */
+export function pageResize(ptr: usize, len: usize, newLen: usize): Status {
+  const pages = pagesFor(len);
+  if (!isUsedRun(ptr, pages)) return fail(Status.INVALID_FREE, ptr);
+  bump(PageStat.RESIZES);
+  const wanted = pagesFor(newLen);
+  if (wanted == pages) return Status.OK;
+  const page = <u32>(ptr >> 16);
+  const end = page + pages;
+  if (wanted < pages) {
+    release(page + wanted, pages - wanted);
+    return Status.OK;
+  }
+  const extra = wanted - pages;
+  if (end == top) {
+    if (!ensureMapped(top + extra)) return Status.OUT_OF_MEMORY;
+    top += extra;
+  } else if (stateOf(end) == PageState.FREE && runPages(end) >= extra) {
+    const found = unlinkFree(end);
+    if (found > extra) linkFree(end + extra, found - extra);
+  } else {
+    return Status.OUT_OF_MEMORY;
+  }
+  setState(end, extra, PageState.USED_BODY);
+  bump(PageStat.USED, extra);
+  return Status.OK;
+}
+
+/** Checks the page map, the free runs and the bins against each other. */
+export function pageValidate(): Status {
+  if (top > <u32>memory.size() || top < firstPage) return fail(Status.CORRUPTION, pageAddress(top));
+  let freeRuns: u32 = 0;
+  let usedPages: u32 = 0;
+  let freePages: u32 = 0;
+  let page = firstPage;
+  while (page < top) {
+    const state = stateOf(page);
+    if (state == PageState.USED_HEAD) {
+      usedPages++;
+      page++;
+      while (page < top && stateOf(page) == PageState.USED_BODY) { usedPages++; page++; }
+    } else if (state == PageState.FREE) {
+      const pages = runPages(page);
+      if (pages == 0 || page + pages >= top) return fail(Status.CORRUPTION, pageAddress(page));
+      for (let i: u32 = 0; i < pages; i++) {
+        if (stateOf(page + i) != PageState.FREE) return fail(Status.CORRUPTION, pageAddress(page + i));
+      }
+      if (load<u32>(pageAddress(page + pages - 1) + PAGE_SIZE - RUN_HEAD_FROM_END) != page) {
+        return fail(Status.CORRUPTION, pageAddress(page));
+      }
+      if (stateOf(page + pages) == PageState.FREE) return fail(Status.CORRUPTION, pageAddress(page));
+      freeRuns++;
+      freePages += pages;
+      page += pages;
+    } else {
+      return fail(Status.CORRUPTION, pageAddress(page));
+    }
+  }
+  for (let rest = top; rest < maxPages; rest++) {
+    if (stateOf(rest) != PageState.WILD) return fail(Status.CORRUPTION, pageAddress(rest));
+  }
+  let linked: u32 = 0;
+  for (let bin: u32 = 0; bin < BIN_COUNT; bin++) {
+    let prev: u32 = 0;
+    let run = load<u32>(binHeads + (bin << 2));
+    while (run != 0) {
+      if (run < firstPage || run >= top || stateOf(run) != PageState.FREE || binOf(runPages(run)) != bin
+        || load<u32>(pageAddress(run) + RUN_PREV) != prev || ++linked > freeRuns) {
+        return fail(Status.CORRUPTION, pageAddress(run));
+      }
+      prev = run;
+      run = load<u32>(pageAddress(run) + RUN_NEXT);
+    }
+  }
+  if (linked != freeRuns || usedPages != load<u32>(pageStats + PageStat.USED)
+    || freePages != load<u32>(pageStats + PageStat.FREE)) {
+    return fail(Status.CORRUPTION, 0);
+  }
+  return Status.OK;
+}
+
+/** The page at which free and used runs start (everything below is metadata). */
+export function pageFirst(): u32 { return firstPage; }
+/** The first wild page. */
+export function pageTop(): u32 { return top; }

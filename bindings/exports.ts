@@ -1,0 +1,35 @@
+// The typed table of the core's exports (assembly/index.ts). Every value is a number: handles are
+// addresses of allocator records, pointers and lengths are bytes. Addresses come back as signed
+// i32, so callers read them with `>>> 0`.
+
+import type { Status } from "./status";
+
+export interface CoreExports {
+  init(maximumPages: number): number;
+  alloc(allocator: number, len: number, align: number): number;
+  resize(allocator: number, ptr: number, len: number, newLen: number, align: number): Status;
+  remap(allocator: number, ptr: number, len: number, newLen: number, align: number): number;
+  realloc(allocator: number, ptr: number, len: number, newLen: number, align: number): number;
+  free(allocator: number, ptr: number, len: number, align: number): Status;
+  destroy(allocator: number): void;
+  lastStatus(): Status;
+  lastAddress(): number;
+
+  reserve(bytes: number): number;
+  statsAddress(): number;
+  firstPage(): number;
+  topPage(): number;
+  validate(): Status;
+
+  arenaInit(backing: number): number;
+  arenaReset(arena: number, mode: number, limit: number): number;
+  arenaCapacity(arena: number): number;
+
+  fixedInit(ptr: number, len: number): number;
+  fixedReset(fixed: number): void;
+  fixedEndIndex(fixed: number): number;
+  fixedOwns(fixed: number, ptr: number, len: number): number;
+}
+
+/** Offsets of the page allocator's u32 counters at statsAddress(); see PageStat in assembly/page.ts. */
+export const enum PageStat { GROWS = 0, ALLOCS = 4, FREES = 8, RESIZES = 12, USED = 16, FREE = 20 }

@@ -1,0 +1,104 @@
+// The heap's linear memory as JavaScript sees it: which buffer views are made from, and how that
+// buffer follows memory.grow under each view strategy.
+//
+//   "resizable"  memory.toResizableBuffer(): one buffer for life; views never go stale.
+//   "shared"     a shared memory: growth makes a new, longer SharedArrayBuffer, but views on the
+//                old ones keep working because shared memory cannot detach.
+//   "plain"      growth detaches the buffer and every view on it, as on plain WebAssembly.
+//
+// The core calls grew() after every memory.grow, so nothing on the hot path checks for growth.
+
+export type ViewStrategy = "resizable" | "shared" | "plain";
+
+/** A listener for heap growth; sizes are bytes. */
+export type GrowListener = (event: { previousBytes: number; memoryBytes: number }) => void;
+
+export type TypedArrayConstructor =
+  | Int8ArrayConstructor | Uint8ArrayConstructor | Uint8ClampedArrayConstructor
+  | Int16ArrayConstructor | Uint16ArrayConstructor | Int32ArrayConstructor | Uint32ArrayConstructor
+  | Float32ArrayConstructor | Float64ArrayConstructor | BigInt64ArrayConstructor | BigUint64ArrayConstructor;
+
+/** What the library constructs views with: any typed array constructor, seen structurally. */
+export interface ViewConstructor {
+  new (length: number): ArrayBufferView & { length: number };
+  new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): ArrayBufferView & { length: number };
+  readonly BYTES_PER_ELEMENT: number;
+}
+
+type ResizableMemory = WebAssembly.Memory & { toResizableBuffer(): ArrayBuffer };
+
+const PAGE_SIZE = 65536;
+
+/** The view strategies this platform supports, best first. */
+export function supportedViewStrategies(): ViewStrategy[] {
+  const strategies: ViewStrategy[] = [];
+  if (typeof (WebAssembly.Memory.prototype as Partial<ResizableMemory>).toResizableBuffer === "function") {
+    strategies.push("resizable");
+  }
+  // Browsers hand out SharedArrayBuffer only to cross-origin isolated pages; Node always does.
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated;
+  if (typeof SharedArrayBuffer === "function" && isolated !== false) strategies.push("shared");
+  strategies.push("plain");
+  return strategies;
+}
+
+/** Every buffer each heap's memory has had, so a view can be traced to its heap. */
+const owners = new WeakMap<ArrayBufferLike, LinearMemory>();
+
+/** The heap memory `buffer` belongs to, in any of its generations. */
+export function linearMemoryOf(buffer: ArrayBufferLike): LinearMemory | undefined {
+  return owners.get(buffer);
+}
+
+export class LinearMemory {
+  /** The buffer new views are made on; it spans all of memory. */
+  buffer: ArrayBufferLike;
+  grows = 0;
+  private readonly listeners = new Set<GrowListener>();
+  private readonly wholeViews = new Map<ViewConstructor, ArrayBufferView>();
+
+  constructor(readonly memory: WebAssembly.Memory, readonly strategy: ViewStrategy) {
+    this.buffer = strategy === "resizable" ? (memory as ResizableMemory).toResizableBuffer() : memory.buffer;
+    owners.set(this.buffer, this);
+  }
+
+  get byteLength(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  /** Called by the core right after memory.grow. */
+  grew(oldPages: number, newPages: number): void {
+    this.grows++;
+    if (this.strategy !== "resizable") {
+      this.buffer = this.memory.buffer;
+      owners.set(this.buffer, this);
+      this.wholeViews.clear();
+    }
+    if (this.listeners.size === 0) return;
+    // Listeners run after the allocator call that grew memory has returned: running them inside
+    // it would let a listener re-enter an allocator halfway through an operation.
+    const event = { previousBytes: oldPages * PAGE_SIZE, memoryBytes: newPages * PAGE_SIZE };
+    const listeners = [...this.listeners];
+    queueMicrotask(() => { for (const listener of listeners) listener(event); });
+  }
+
+  onGrow(listener: GrowListener): () => void {
+    this.listeners.add(listener);
+    return () => { this.listeners.delete(listener); };
+  }
+
+  /** Whether `buffer` was this memory's before a growth detached it (only under "plain"). */
+  isDetached(buffer: ArrayBufferLike): boolean {
+    return owners.get(buffer) === this && buffer.byteLength === 0;
+  }
+
+  /** A view of `ctor` over all of memory, current until the next growth. */
+  wholeView<V extends ArrayBufferView>(ctor: ViewConstructor): V {
+    let view = this.wholeViews.get(ctor);
+    if (view === undefined) {
+      view = new ctor(this.buffer);
+      this.wholeViews.set(ctor, view);
+    }
+    return view as V;
+  }
+}

@@ -1,0 +1,76 @@
+// ArenaAllocator: allocate many, free all at once. The chunks and the bump pointer live in the
+// core (assembly/arena.ts); this class is a handle with Zig's API.
+
+import type { Allocator } from "./api";
+import { coreAllocatorOf, type CoreAllocator } from "./core-allocator";
+import { byteLength } from "./checks";
+
+/** How reset() treats the arena's memory; Zig's ArenaAllocator.ResetMode. */
+export type ResetMode = "free_all" | "retain_capacity" | { retain_with_limit: number };
+
+const enum CoreResetMode { FREE_ALL = 0, RETAIN_CAPACITY = 1, RETAIN_WITH_LIMIT = 2 }
+
+/**
+ * A bump allocator over chunks from a backing allocator. Allocation bumps a pointer; `free` and
+ * `resize` act only on the last allocation; `reset()` or `deinit()` frees everything at once.
+ *
+ * @example
+ * using arena = new ArenaAllocator(heap.pageAllocator);
+ * const scratch = arena.allocator();
+ * for (const batch of batches) {
+ *   const tmp = scratch.alloc("f64", batch.length);   // nanoseconds, no garbage
+ *   // … work in tmp …
+ *   arena.reset("retain_capacity");                   // later rounds never ask the backing allocator
+ * }
+ */
+export class ArenaAllocator implements Disposable {
+  private readonly arena: CoreAllocator;
+
+  constructor(backing: Allocator) {
+    const parent = coreAllocatorOf(backing, "the arena's backing allocator");
+    this.arena = parent.child(parent.core.arenaInit(parent.liveHandle()), "ArenaAllocator");
+  }
+
+  /** Zig's spelling of the constructor. */
+  static init(backing: Allocator): ArenaAllocator {
+    return new ArenaAllocator(backing);
+  }
+
+  /** The Allocator interface of this arena (the same object every time). */
+  allocator(): Allocator {
+    return this.arena;
+  }
+
+  /**
+   * Frees every allocation. "free_all" gives every chunk back; "retain_capacity" keeps
+   * queryCapacity() bytes merged into one chunk; { retain_with_limit: n } keeps at most n bytes.
+   * Returns false only if the backing allocator could not make the merged chunk; the arena is
+   * still usable then.
+   */
+  reset(mode: ResetMode): boolean {
+    const handle = this.arena.liveHandle();
+    const { core } = this.arena;
+    if (mode === "free_all") return core.arenaReset(handle, CoreResetMode.FREE_ALL, 0) !== 0;
+    if (mode === "retain_capacity") return core.arenaReset(handle, CoreResetMode.RETAIN_CAPACITY, 0) !== 0;
+    if (typeof mode === "object" && mode !== null && "retain_with_limit" in mode) {
+      const limit = byteLength(mode.retain_with_limit, 1, "retain_with_limit");
+      return core.arenaReset(handle, CoreResetMode.RETAIN_WITH_LIMIT, limit) !== 0;
+    }
+    throw new TypeError(`reset mode must be "free_all", "retain_capacity" or { retain_with_limit: bytes }, got ${JSON.stringify(mode)}`);
+  }
+
+  /** Bytes the arena can hand out before it must ask its backing allocator again. */
+  queryCapacity(): number {
+    return this.arena.core.arenaCapacity(this.arena.liveHandle()) >>> 0;
+  }
+
+  /** Frees every chunk to the backing allocator. The arena and its allocator are unusable after. */
+  deinit(): void {
+    this.arena.core.destroy(this.arena.liveHandle());
+    this.arena.retire();
+  }
+
+  [Symbol.dispose](): void {
+    this.deinit();
+  }
+}

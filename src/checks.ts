@@ -1,0 +1,30 @@
+// Argument checks shared by every allocator: each throws at the call, before anything changes.
+
+/** The most bytes one allocation can span: the wasm32 address space. */
+export const MAX_ALLOCATION_BYTES = 2 ** 32 - 1;
+const MAX_ALIGN = 65536;
+/** The alignment of raw allocations when none is given: enough for every element kind. */
+export const DEFAULT_RAW_ALIGN = 8;
+
+/** `count` elements of `size` bytes, in bytes; RangeError unless `count` is a whole number in range. */
+export function byteLength(count: number, size: number, what = "length"): number {
+  const bytes = count * size;
+  if ((count >>> 0) !== count || bytes > MAX_ALLOCATION_BYTES) {
+    throw new RangeError(`${what} must be a whole number from 0 to ${Math.floor(MAX_ALLOCATION_BYTES / size)}, got ${count}`);
+  }
+  return bytes;
+}
+
+/** RangeError unless `align` is a power of two from 1 to 65536. */
+export function checkAlign(align: number): number {
+  if (!((align >>> 0) === align && align >= 1 && align <= MAX_ALIGN && (align & (align - 1)) === 0)) {
+    throw new RangeError(`align must be a power of two from 1 to ${MAX_ALIGN}, got ${align}`);
+  }
+  return align;
+}
+
+/** RangeError unless `ptr` is a byte offset. */
+export function checkOffset(ptr: number): number {
+  if ((ptr >>> 0) !== ptr) throw new RangeError(`byte offset must be a whole number from 0 to 2^32-1, got ${ptr}`);
+  return ptr;
+}

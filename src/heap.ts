@@ -1,0 +1,176 @@
+// Heap: one WebAssembly instance of the core and its linear memory.
+
+import type { Allocator } from "./api";
+import { CoreAllocator } from "./core-allocator";
+import { HeapCorruptionError, OutOfMemoryError } from "./errors";
+import { byteLength } from "./checks";
+import { instantiateCore, instantiateCoreSync, type CoreInstance, type CoreOptions } from "../bindings/instantiate";
+import { supportedViewStrategies, linearMemoryOf, type GrowListener, type ViewStrategy } from "../bindings/linear-memory";
+import { PageStat } from "../bindings/exports";
+import { Status } from "../bindings/status";
+
+export type { ViewStrategy, GrowListener };
+
+const PAGE_SIZE = 65536;
+/** The wasm32 limit less one page, so that every end address fits in 32 bits. */
+const MAX_PAGES = 65535;
+
+export interface HeapOptions {
+  /** Memory to start with, rounded up to whole pages. Default 1 MiB. */
+  initialBytes?: number;
+  /** Memory never grows past this; rounded up to pages. Default 2 GiB; at most 4 GiB − 64 KiB. */
+  maximumBytes?: number;
+  /** Force a view strategy instead of the best the platform supports. */
+  viewStrategy?: ViewStrategy;
+}
+
+export interface HeapStats {
+  /** Current size of linear memory. */
+  memoryBytes: number;
+  maximumBytes: number;
+  /** How many times memory has grown. */
+  grows: number;
+  viewStrategy: ViewStrategy;
+  /** Bytes below the first page the page allocator hands out: statics and the page map. */
+  metadataBytes: number;
+  /** Bytes in pages handed out by the page allocator (to allocators and to its own users). */
+  pagesInUseBytes: number;
+  /** Bytes in pages given back and kept for reuse, plus memory grown but not yet handed out. */
+  pagesFreeBytes: number;
+  /** Calls into the page allocator, from any allocator: a measure of backing traffic. */
+  pageAllocCalls: number;
+  pageFreeCalls: number;
+  pageResizeCalls: number;
+}
+
+const heaps = new WeakMap<object, Heap>();
+let processHeap: Heap | undefined;
+
+/**
+ * One WebAssembly instance and its memory. Everything allocated from it lives in `memory`.
+ *
+ * @example
+ * const heap = Heap.create({ initialBytes: 1 << 20, maximumBytes: 1 << 30 });
+ * const xs = heap.pageAllocator.alloc("f64", 8192);
+ * heap.validate();
+ */
+export class Heap {
+  /** Allocator over whole 64 KiB pages, grown with memory.grow; the root of every other one. */
+  readonly pageAllocator: Allocator;
+  readonly maximumBytes: number;
+  private readonly instance: CoreInstance;
+
+  private constructor(instance: CoreInstance, maximumPages: number) {
+    const handle = instance.core.init(maximumPages);
+    if (handle === 0) throw new OutOfMemoryError(maximumPages * PAGE_SIZE, ": too small for the heap's metadata");
+    this.instance = instance;
+    this.maximumBytes = maximumPages * PAGE_SIZE;
+    this.pageAllocator = new CoreAllocator(this, instance.core, instance.linear, handle, "page allocator");
+    heaps.set(instance.linear, this);
+  }
+
+  /** A new heap, synchronously: the core's bytes ship inside the package. */
+  static create(options: HeapOptions = {}): Heap {
+    const resolved = resolveOptions(options);
+    return new Heap(instantiateCoreSync(resolved), resolved.maximumPages);
+  }
+
+  /** The asynchronous twin of create(), for platforms that limit synchronous compilation. */
+  static async instantiate(options: HeapOptions = {}): Promise<Heap> {
+    const resolved = resolveOptions(options);
+    return new Heap(await instantiateCore(resolved), resolved.maximumPages);
+  }
+
+  get memory(): WebAssembly.Memory { return this.instance.linear.memory; }
+  get viewStrategy(): ViewStrategy { return this.instance.linear.strategy; }
+
+  // Whole-memory views, current after every growth.
+  get i8(): Int8Array { return this.instance.linear.wholeView(Int8Array); }
+  get u8(): Uint8Array { return this.instance.linear.wholeView(Uint8Array); }
+  get u8c(): Uint8ClampedArray { return this.instance.linear.wholeView(Uint8ClampedArray); }
+  get i16(): Int16Array { return this.instance.linear.wholeView(Int16Array); }
+  get u16(): Uint16Array { return this.instance.linear.wholeView(Uint16Array); }
+  get i32(): Int32Array { return this.instance.linear.wholeView(Int32Array); }
+  get u32(): Uint32Array { return this.instance.linear.wholeView(Uint32Array); }
+  get f32(): Float32Array { return this.instance.linear.wholeView(Float32Array); }
+  get f64(): Float64Array { return this.instance.linear.wholeView(Float64Array); }
+  get i64(): BigInt64Array { return this.instance.linear.wholeView(BigInt64Array); }
+  get u64(): BigUint64Array { return this.instance.linear.wholeView(BigUint64Array); }
+
+  /**
+   * Grows memory now so that `bytes` more can be handed out without growing, keeping growth (and,
+   * under "plain", detached views) off the hot path. Throws OutOfMemoryError past maximumBytes.
+   */
+  reserve(bytes: number): void {
+    if (!this.instance.core.reserve(byteLength(bytes, 1, "bytes"))) {
+      throw new OutOfMemoryError(bytes, ` reserving past maximumBytes (${this.maximumBytes})`);
+    }
+  }
+
+  /**
+   * Calls `listener` after memory grows, once the allocator call that grew it has returned.
+   * Returns the function that unsubscribes it.
+   */
+  onGrow(listener: GrowListener): () => void {
+    return this.instance.linear.onGrow(listener);
+  }
+
+  stats(): HeapStats {
+    const { core, linear } = this.instance;
+    const counters = new Uint32Array(linear.memory.buffer, core.statsAddress(), 6);
+    const wildPages = linear.byteLength / PAGE_SIZE - core.topPage();
+    return {
+      memoryBytes: linear.byteLength,
+      maximumBytes: this.maximumBytes,
+      grows: linear.grows,
+      viewStrategy: linear.strategy,
+      metadataBytes: core.firstPage() * PAGE_SIZE,
+      pagesInUseBytes: counters[PageStat.USED / 4] * PAGE_SIZE,
+      pagesFreeBytes: (counters[PageStat.FREE / 4] + wildPages) * PAGE_SIZE,
+      pageAllocCalls: counters[PageStat.ALLOCS / 4],
+      pageFreeCalls: counters[PageStat.FREES / 4],
+      pageResizeCalls: counters[PageStat.RESIZES / 4],
+    };
+  }
+
+  /** Walks the page map and every live allocator's metadata; throws HeapCorruptionError. */
+  validate(): void {
+    const { core } = this.instance;
+    if (core.validate() !== Status.OK) throw new HeapCorruptionError(core.lastAddress() >>> 0);
+  }
+}
+
+/** The heap whose memory `buffer` is (in any generation), if any. */
+export function heapOfBuffer(buffer: ArrayBufferLike): Heap | undefined {
+  const linear = linearMemoryOf(buffer);
+  return linear === undefined ? undefined : heaps.get(linear);
+}
+
+/** The process-wide heap, created on first use with the default options. */
+export function defaultHeap(): Heap {
+  processHeap ??= Heap.create();
+  return processHeap;
+}
+
+function pagesOf(bytes: number, what: string): number {
+  const pages = Math.ceil(byteLength(bytes, 1, what) / PAGE_SIZE);
+  if (pages > MAX_PAGES) throw new RangeError(`${what} must be at most ${MAX_PAGES * PAGE_SIZE}, got ${bytes}`);
+  return pages;
+}
+
+function resolveOptions(options: HeapOptions): CoreOptions {
+  const maximumPages = pagesOf(options.maximumBytes ?? 2 ** 31, "maximumBytes");
+  const initialPages = pagesOf(options.initialBytes ?? 2 ** 20, "initialBytes");
+  if (initialPages > maximumPages) {
+    throw new RangeError(`initialBytes (${options.initialBytes}) exceeds maximumBytes (${options.maximumBytes})`);
+  }
+  const supported = supportedViewStrategies();
+  const strategy = options.viewStrategy ?? supported[0];
+  if (!(["resizable", "shared", "plain"] as unknown[]).includes(strategy)) {
+    throw new TypeError(`viewStrategy must be "resizable", "shared" or "plain", got ${String(strategy)}`);
+  }
+  if (!supported.includes(strategy)) {
+    throw new TypeError(`viewStrategy "${strategy}" is not available here; this platform supports ${supported.join(", ")}`);
+  }
+  return { initialPages, maximumPages, strategy };
+}

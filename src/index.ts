@@ -1,0 +1,12 @@
+export { Heap, defaultHeap } from "./heap";
+export type { HeapOptions, HeapStats, ViewStrategy, GrowListener } from "./heap";
+export type { Allocator, AllocOptions } from "./api";
+export type { ElementKind, KindName, View, ViewOf, ViewTypes, ElementOf, TypedArrayConstructor } from "./kinds";
+export { ArenaAllocator } from "./arena";
+export type { ResetMode } from "./arena";
+export { FixedBufferAllocator } from "./fixed-buffer";
+export { withArena } from "./with-arena";
+export {
+  WasmArenaError, OutOfMemoryError, InvalidFreeError, DoubleFreeError, DetachedViewError,
+  AllocatorDeinitializedError, HeapCorruptionError,
+} from "./errors";
