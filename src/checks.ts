@@ -9,10 +9,12 @@ export const DEFAULT_RAW_ALIGN = 8;
 /** `count` elements of `size` bytes, in bytes; RangeError unless `count` is a whole number in range. */
 export function byteLength(count: number, size: number, what = "length"): number {
   const bytes = count * size;
-  if ((count >>> 0) !== count || bytes > MAX_ALLOCATION_BYTES) {
-    throw new RangeError(`${what} must be a whole number from 0 to ${Math.floor(MAX_ALLOCATION_BYTES / size)}, got ${count}`);
-  }
+  if ((count >>> 0) !== count || bytes > MAX_ALLOCATION_BYTES) throw badLength(count, size, what);
   return bytes;
+}
+
+function badLength(count: number, size: number, what: string): RangeError {
+  return new RangeError(`${what} must be a whole number from 0 to ${Math.floor(MAX_ALLOCATION_BYTES / size)}, got ${count}`);
 }
 
 /** RangeError unless `align` is a power of two from 1 to 65536. */

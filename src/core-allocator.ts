@@ -4,7 +4,7 @@
 
 import type { Allocator, AllocOptions } from "./api";
 import type { Heap } from "./heap";
-import { kindInfo, type ElementKind, type View, type ViewOf } from "./kinds";
+import { kindInfo, type ElementKind, type KindInfo, type View, type ViewOf } from "./kinds";
 import { byteLength, checkAlign, checkOffset, DEFAULT_RAW_ALIGN } from "./checks";
 import { AllocatorDeinitializedError, DetachedViewError, DoubleFreeError, HeapCorruptionError,
   InvalidFreeError, OutOfMemoryError } from "./errors";
@@ -47,17 +47,25 @@ export class CoreAllocator implements Allocator {
   }
 
   alloc<K extends ElementKind>(kind: K, n: number, options?: AllocOptions): ViewOf<K> {
+    // The common call, alloc("f64", n), stays small enough for the engine to inline into the
+    // caller; everything else takes allocWith().
     const info = kindInfo(kind);
-    const handle = this.liveHandle();
     const bytes = byteLength(n, info.size);
-    if (bytes === 0) return new info.ctor(0) as ViewOf<K>;
-    let align = info.size;
-    if (options?.align !== undefined) align = Math.max(checkAlign(options.align), align);
+    if (options !== undefined || bytes === 0) return this.allocWith(info, n, bytes, options) as ViewOf<K>;
+    const ptr = this.core.alloc(this.liveHandle(), bytes, info.size) >>> 0;
+    if (ptr === 0) throw this.outOfMemory(bytes);
+    return info.view(this.linear.buffer, ptr, n) as ViewOf<K>;
+  }
+
+  private allocWith(info: KindInfo, n: number, bytes: number, options: AllocOptions | undefined): View {
+    const handle = this.liveHandle();
+    if (bytes === 0) return new info.ctor(0) as View;
+    const align = options?.align === undefined ? info.size : Math.max(checkAlign(options.align), info.size);
     const ptr = this.core.alloc(handle, bytes, align) >>> 0;
-    if (ptr === 0) throw new OutOfMemoryError(bytes, ` in the ${this.owner}`);
-    const view = new info.ctor(this.linear.buffer, ptr, n);
-    if (options?.zero === true) (view as View).fill(info.zero as never);
-    return view as ViewOf<K>;
+    if (ptr === 0) throw this.outOfMemory(bytes);
+    const view = info.view(this.linear.buffer, ptr, n);
+    if (options?.zero === true) view.fill(info.zero as never);
+    return view;
   }
 
   free(view: View): void {
@@ -85,8 +93,7 @@ export class CoreAllocator implements Allocator {
     const ptr = this.core.realloc(handle, view.byteOffset, view.byteLength, bytes, size) >>> 0;
     if (ptr === 0) {
       const status = this.core.lastStatus();
-      throw status === Status.OUT_OF_MEMORY ? new OutOfMemoryError(bytes, ` in the ${this.owner}`)
-        : this.misuse(status, view.byteOffset, view.byteLength);
+      throw status === Status.OUT_OF_MEMORY ? this.outOfMemory(bytes) : this.misuse(status, view.byteOffset, view.byteLength);
     }
     return this.viewLike(view, ptr, n);
   }
@@ -161,6 +168,10 @@ export class CoreAllocator implements Allocator {
     } else if (view.byteLength !== 0) {
       throw new InvalidFreeError("the view is not from this heap's memory");
     }
+  }
+
+  private outOfMemory(bytes: number): OutOfMemoryError {
+    return new OutOfMemoryError(bytes, ` in the ${this.owner}`);
   }
 
   /** The error for a status the core reported about [ptr, ptr + len). */

@@ -26,15 +26,25 @@ export interface KindInfo {
   /** Bytes per element, which is also the natural alignment. */
   readonly size: number;
   readonly zero: 0 | 0n;
+  /**
+   * A view of `n` elements at byte offset `ptr`. One function per kind, so that each `new` site
+   * sees a single constructor and the engine can inline it.
+   */
+  readonly view: (buffer: ArrayBufferLike, ptr: number, n: number) => View;
 }
 
-const info = (ctor: TypedArrayConstructor, zero: 0 | 0n = 0): KindInfo =>
-  ({ ctor: ctor as ViewConstructor, size: ctor.BYTES_PER_ELEMENT, zero });
-
 export const KINDS: Readonly<Record<KindName, KindInfo>> = {
-  i8: info(Int8Array), u8: info(Uint8Array), u8c: info(Uint8ClampedArray),
-  i16: info(Int16Array), u16: info(Uint16Array), i32: info(Int32Array), u32: info(Uint32Array),
-  f32: info(Float32Array), f64: info(Float64Array), i64: info(BigInt64Array, 0n), u64: info(BigUint64Array, 0n),
+  i8: { ctor: Int8Array, size: 1, zero: 0, view: (b, p, n) => new Int8Array(b, p, n) },
+  u8: { ctor: Uint8Array, size: 1, zero: 0, view: (b, p, n) => new Uint8Array(b, p, n) },
+  u8c: { ctor: Uint8ClampedArray, size: 1, zero: 0, view: (b, p, n) => new Uint8ClampedArray(b, p, n) },
+  i16: { ctor: Int16Array, size: 2, zero: 0, view: (b, p, n) => new Int16Array(b, p, n) },
+  u16: { ctor: Uint16Array, size: 2, zero: 0, view: (b, p, n) => new Uint16Array(b, p, n) },
+  i32: { ctor: Int32Array, size: 4, zero: 0, view: (b, p, n) => new Int32Array(b, p, n) },
+  u32: { ctor: Uint32Array, size: 4, zero: 0, view: (b, p, n) => new Uint32Array(b, p, n) },
+  f32: { ctor: Float32Array, size: 4, zero: 0, view: (b, p, n) => new Float32Array(b, p, n) },
+  f64: { ctor: Float64Array, size: 8, zero: 0, view: (b, p, n) => new Float64Array(b, p, n) },
+  i64: { ctor: BigInt64Array, size: 8, zero: 0n, view: (b, p, n) => new BigInt64Array(b, p, n) },
+  u64: { ctor: BigUint64Array, size: 8, zero: 0n, view: (b, p, n) => new BigUint64Array(b, p, n) },
 };
 
 const byConstructor = new Map<unknown, KindInfo>(Object.values(KINDS).map((k) => [k.ctor, k]));
@@ -42,12 +52,14 @@ const byConstructor = new Map<unknown, KindInfo>(Object.values(KINDS).map((k) =>
 /** The kind `kind` names; TypeError for anything else. */
 export function kindInfo(kind: ElementKind): KindInfo {
   const found: KindInfo | undefined = typeof kind === "string" ? KINDS[kind] : byConstructor.get(kind);
-  // A name like "toString" finds an inherited member, which has no `ctor`.
-  if (found === undefined || found.ctor === undefined) {
-    throw new TypeError(`unknown element kind ${String((kind as { name?: string })?.name ?? kind)}; `
-      + `expected one of ${Object.keys(KINDS).join(", ")} or a typed array constructor`);
-  }
+  // A name like "toString" finds an inherited member, which has no `size`.
+  if (found === undefined || found.size === undefined) throw unknownKind(kind);
   return found;
+}
+
+function unknownKind(kind: unknown): TypeError {
+  return new TypeError(`unknown element kind ${String((kind as { name?: string })?.name ?? kind)}; `
+      + `expected one of ${Object.keys(KINDS).join(", ")} or a typed array constructor`);
 }
 
 /** The kind of an existing view, or undefined if it is not a typed array. */
