@@ -160,7 +160,9 @@ function pagesOf(bytes: number, what: string): number {
 
 function resolveOptions(options: HeapOptions): CoreOptions {
   const maximumPages = pagesOf(options.maximumBytes ?? 2 ** 31, "maximumBytes");
-  const initialPages = pagesOf(options.initialBytes ?? 2 ** 20, "initialBytes");
+  if (maximumPages === 0) throw new RangeError(`maximumBytes must be at least ${PAGE_SIZE}, got ${options.maximumBytes}`);
+  // The core's module declares one page of initial memory, so a smaller memory cannot link.
+  const initialPages = Math.max(1, pagesOf(options.initialBytes ?? 2 ** 20, "initialBytes"));
   if (initialPages > maximumPages) {
     throw new RangeError(`initialBytes (${options.initialBytes}) exceeds maximumBytes (${options.maximumBytes})`);
   }
