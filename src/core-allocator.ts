@@ -101,9 +101,17 @@ export class CoreAllocator implements Allocator {
   dupe<K extends ElementKind>(kind: K, source: ArrayLike<number | bigint>): ViewOf<K> {
     if (ArrayBuffer.isView(source) && this.linear.isDetached(source.buffer)) throw new DetachedViewError();
     if (typeof source?.length !== "number") throw new TypeError("dupe() takes an array-like source");
-    const view = this.alloc(kind, source.length);
+    const length = source.length;
+    const sourceOffset = ArrayBuffer.isView(source) ? source.byteOffset : 0;
+    const view = this.alloc(kind, length);
+    // Under "plain" the allocation may have grown memory and so detached a source on this heap;
+    // its elements are still in memory, at the same offset of the new buffer.
+    let from = source;
+    if (ArrayBuffer.isView(source) && this.linear.isDetached(source.buffer)) {
+      from = new (source.constructor as ViewConstructor)(this.linear.buffer, sourceOffset, length) as unknown as ArrayLike<number>;
+    }
     try {
-      (view as unknown as { set(source: ArrayLike<number | bigint>): void }).set(source);
+      (view as unknown as { set(source: ArrayLike<number | bigint>): void }).set(from);
     } catch (error) {
       this.free(view);
       throw error;
@@ -116,7 +124,7 @@ export class CoreAllocator implements Allocator {
   }
 
   destroy(view: View): void {
-    if (view.length !== 1) throw new RangeError(`destroy() takes a one-element view from create(), got ${view.length} elements`);
+    if (view.length !== 1 && !this.linear.isDetached(view.buffer)) throw new RangeError(`destroy() takes a one-element view from create(), got ${view.length} elements`);
     this.free(view);
   }
 
