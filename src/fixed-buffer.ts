@@ -6,12 +6,13 @@ import type { View } from "./kinds";
 import { heapOfBuffer } from "./heap";
 import { coreAllocatorOf } from "./core-allocator";
 import { checkOffset } from "./checks";
-import { InvalidFreeError } from "./errors";
+import { DetachedViewError, InvalidFreeError } from "./errors";
 
-// The record of a collected FixedBufferAllocator goes back to the core. Anything it backs holds
-// it, so it is never collected while in use.
-const records = new FinalizationRegistry<{ allocator: CoreAllocator; handle: number }>(
-  ({ allocator, handle }) => allocator.core.destroy(handle),
+// The record goes back to the core once the allocator handle is collected: the handle, not the
+// FixedBufferAllocator, is what users and backed allocators hold (`new FixedBufferAllocator(b)
+// .allocator()` keeps only the handle). The held value must not reference the handle.
+const records = new FinalizationRegistry<{ core: CoreAllocator["core"]; handle: number }>(
+  ({ core, handle }) => core.destroy(handle),
 );
 
 /**
@@ -32,8 +33,9 @@ export class FixedBufferAllocator {
     const heap = ArrayBuffer.isView(buffer) ? heapOfBuffer(buffer.buffer) : undefined;
     if (heap === undefined) throw new InvalidFreeError("the buffer must be a view into a heap's memory");
     const root = coreAllocatorOf(heap.pageAllocator, "the heap's page allocator");
+    if (root.linear.isDetached(buffer.buffer)) throw new DetachedViewError();
     this.fixed = root.child(root.core.fixedInit(buffer.byteOffset, buffer.byteLength), "FixedBufferAllocator");
-    records.register(this, { allocator: this.fixed, handle: this.fixed.liveHandle() });
+    records.register(this.fixed, { core: this.fixed.core, handle: this.fixed.liveHandle() });
   }
 
   allocator(): Allocator {
@@ -58,6 +60,7 @@ export class FixedBufferAllocator {
   /** Whether all of `view` lies inside the buffer. */
   ownsSlice(view: View): boolean {
     if (heapOfBuffer(view.buffer) !== this.fixed.heap) return false;
+    if (this.fixed.linear.isDetached(view.buffer)) throw new DetachedViewError();
     return this.fixed.core.fixedOwns(this.fixed.liveHandle(), view.byteOffset, view.byteLength) !== 0;
   }
 }
