@@ -39,10 +39,14 @@ export function bumpReset(region: usize, start: usize, capacity: usize): void {
   return aligned;
 }
 
-/** Whether [ptr, ptr + len) is the region's most recent allocation. */
+/**
+ * Whether [ptr, ptr + len) is the region's most recent allocation. The sum is taken in 64 bits: in
+ * 32 it wraps, and a ptr and len from JavaScript whose end passes 2^32 would pass for the last
+ * allocation and roll the bump pointer back below the region's start.
+ */
 // @ts-ignore: decorator
 @inline export function bumpIsLast(region: usize, ptr: usize, len: usize): bool {
-  return ptr + len == bumpStart(region) + bumpEnd(region);
+  return <u64>ptr + <u64>len == <u64>(bumpStart(region) + bumpEnd(region));
 }
 
 /** Whether [ptr, ptr + len) lies inside the region's used bytes. */
