@@ -67,8 +67,9 @@ export class CoreAllocator implements Allocator {
 
   private allocWith(info: KindInfo, n: number, bytes: number, options: AllocOptions | undefined): View {
     const handle = this.liveHandle();
-    if (bytes === 0) return new info.ctor(0) as View;
+    // The alignment is checked before the empty case: a bad argument is an error whatever the length.
     const align = options?.align === undefined ? info.size : Math.max(checkAlign(options.align), info.size);
+    if (bytes === 0) return new info.ctor(0) as View;
     const ptr = this.core.alloc(handle, bytes, align) >>> 0;
     if (ptr === 0) throw this.outOfMemory(bytes);
     const view = info.view(this.linear.buffer, ptr, n);
