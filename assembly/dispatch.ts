@@ -10,6 +10,7 @@ import { Status, fail, clearStatus } from "./status";
 import { pageAlloc, pageFree, pageResize } from "./page";
 import { arenaAlloc, arenaFree, arenaResize, arenaDeinit } from "./arena";
 import { fixedAlloc, fixedFree, fixedResize } from "./fixed";
+import { gpaAlloc, gpaFree, gpaResize, gpaDeinit } from "./gpa";
 import { freeRecord } from "./records";
 
 /**
@@ -22,6 +23,7 @@ export function allocate(allocator: usize, len: usize, align: usize): usize {
     case Kind.ARENA: return arenaAlloc(allocator, len, align);
     case Kind.PAGE: return pageAlloc(len);
     case Kind.FIXED: return fixedAlloc(allocator, len, align);
+    case Kind.GPA: return gpaAlloc(allocator, len, align);
   }
   return 0;
 }
@@ -37,6 +39,7 @@ export function resize(allocator: usize, ptr: usize, len: usize, newLen: usize, 
     case Kind.ARENA: return arenaResize(allocator, ptr, len, newLen);
     case Kind.PAGE: return pageResize(ptr, len, newLen);
     case Kind.FIXED: return fixedResize(allocator, ptr, len, newLen);
+    case Kind.GPA: return gpaResize(allocator, ptr, len, newLen, align);
   }
   return fail(Status.INVALID_FREE, ptr);
 }
@@ -48,6 +51,7 @@ export function free(allocator: usize, ptr: usize, len: usize, align: usize): St
     case Kind.ARENA: return arenaFree(allocator, ptr, len);
     case Kind.PAGE: return pageFree(ptr, len);
     case Kind.FIXED: return fixedFree(allocator, ptr, len);
+    case Kind.GPA: return gpaFree(allocator, ptr, len, align);
   }
   return fail(Status.INVALID_FREE, ptr);
 }
@@ -87,5 +91,6 @@ export function destroy(allocator: usize): void {
   switch (kindOf(allocator)) {
     case Kind.ARENA: arenaDeinit(allocator); return;
     case Kind.FIXED: freeRecord(allocator); return;
+    case Kind.GPA: gpaDeinit(allocator); return;
   }
 }

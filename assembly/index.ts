@@ -7,11 +7,14 @@ import { pageInit, pageReserve, pageValidate, pageStats, pageFirst, pageTop } fr
 import { Kind, newRecord, firstRecord, nextRecord, kindOf } from "./records";
 import { arenaValidate } from "./arena";
 import { fixedValidate } from "./fixed";
+import { gpaValidate } from "./gpa-inspect";
 import { pagesFor } from "./memory";
 
 export { allocate as alloc, resize, remap, reallocate as realloc, free, destroy } from "./dispatch";
 export { arenaInit, arenaReset, arenaCapacity } from "./arena";
 export { fixedInit, fixedReset, fixedEndIndex, fixedOwns } from "./fixed";
+export { gpaInit, gpaSetLimit, gpaRequested } from "./gpa";
+export { gpaLiveCount, gpaLeaks, gpaStats } from "./gpa-inspect";
 export { getLastStatus as lastStatus, getLastAddress as lastAddress };
 
 /** Lays out a heap of at most `maximumPages` pages; returns the page allocator's handle, or 0. */
@@ -36,6 +39,7 @@ export function validate(): Status {
     switch (kindOf(record)) {
       case Kind.ARENA: status = arenaValidate(record); break;
       case Kind.FIXED: status = fixedValidate(record); break;
+      case Kind.GPA: status = gpaValidate(record); break;
     }
   }
   return status;

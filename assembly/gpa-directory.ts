@@ -1,0 +1,165 @@
+// The GPA's page directory: what the GPA knows about the 64 KiB-aligned blocks it takes from its
+// backing allocator, keyed by block address. Every large allocation has an entry (its length and
+// alignment live nowhere else); with safety, so does every slab, which is how a free proves that
+// a pointer is this GPA's before reading anything at it, and so do blocks given back, which is
+// how a free after the memory went back is still told apart as a double free.
+//
+// An open-addressing hash table with linear probing, at most half full, in memory from the
+// backing allocator; deletion shifts the probe run back, so there are no tombstones.
+//
+//   directory (in the GPA record)     table (capacity entries)
+//   ┌───────┬──────────┬──────┐       ┌─────┬─────┬──────┐┌─────┬─────┬──────┐
+//   │ table │ capacity │ used │       │ key │ len │ info ││ key │ len │ info │ …
+//   └───────┴──────────┴──────┘       └─────┴─────┴──────┘└─────┴─────┴──────┘
+//    +0      +4         +8             +0    +4    +8     ENTRY_SIZE
+//
+// `key` is the block address (0: empty). `info` is the Block kind in its low byte and, above it,
+// the log2 alignment of a large allocation or the class of a slab. `len` is a large allocation's
+// length, or how many bytes of a given-back slab had ever been handed out.
+
+import { allocate, free } from "./dispatch";
+
+const TABLE: usize = 0;
+const CAPACITY: usize = 4;
+const USED: usize = 8;
+export const DIRECTORY_SIZE: usize = 12;
+
+const KEY: usize = 0;
+const LEN: usize = 4;
+const INFO: usize = 8;
+const ENTRY_SIZE: usize = 12;
+const TABLE_ALIGN: usize = 4;
+const MIN_CAPACITY: u32 = 64;
+const KIND_MASK: u32 = 0xFF;
+const DETAIL_SHIFT: u32 = 8;
+/** Fibonacci hashing: 2^32 divided by the golden ratio. */
+const HASH_MULTIPLIER: u32 = 0x9E3779B1;
+const BLOCK_SHIFT: u32 = 16;
+
+export const enum Block { LARGE = 1, SLAB = 2, GIVEN_BACK_LARGE = 3, GIVEN_BACK_SLAB = 4 }
+
+// @ts-ignore: decorator
+@inline export function dirTable(dir: usize): usize { return load<u32>(dir + TABLE); }
+// @ts-ignore: decorator
+@inline export function dirCapacity(dir: usize): u32 { return load<u32>(dir + CAPACITY); }
+// @ts-ignore: decorator
+@inline export function dirUsed(dir: usize): u32 { return load<u32>(dir + USED); }
+/** Bytes the table takes from the backing allocator. */
+// @ts-ignore: decorator
+@inline export function dirBytes(dir: usize): usize { return <usize>dirCapacity(dir) * ENTRY_SIZE; }
+// @ts-ignore: decorator
+@inline export function entryAt(dir: usize, index: u32): usize { return dirTable(dir) + <usize>index * ENTRY_SIZE; }
+
+// @ts-ignore: decorator
+@inline export function entryKey(entry: usize): usize { return load<u32>(entry + KEY); }
+// @ts-ignore: decorator
+@inline export function entryLen(entry: usize): usize { return load<u32>(entry + LEN); }
+// @ts-ignore: decorator
+@inline export function entryKind(entry: usize): Block { return load<u32>(entry + INFO) & KIND_MASK; }
+/** The log2 alignment of a large allocation, or the class of a slab. */
+// @ts-ignore: decorator
+@inline export function entryDetail(entry: usize): u32 { return load<u32>(entry + INFO) >> DETAIL_SHIFT; }
+
+/** Changes what the entry says; its key stays. */
+// @ts-ignore: decorator
+@inline export function entrySet(entry: usize, len: usize, kind: Block, detail: u32): void {
+  store<u32>(entry + LEN, len);
+  store<u32>(entry + INFO, kind | (detail << DETAIL_SHIFT));
+}
+
+// @ts-ignore: decorator
+@inline function home(key: usize, capacity: u32): u32 {
+  return ((<u32>key >> BLOCK_SHIFT) * HASH_MULTIPLIER) >> (clz<u32>(capacity) + 1);
+}
+
+/** The entry for block address `key`, or 0. */
+export function dirFind(dir: usize, key: usize): usize {
+  const table = dirTable(dir);
+  if (table == 0) return 0;
+  const mask = dirCapacity(dir) - 1;
+  let i = home(key, mask + 1);
+  while (true) {
+    const entry = table + <usize>i * ENTRY_SIZE;
+    const found = entryKey(entry);
+    if (found == key) return entry;
+    if (found == 0) return 0;
+    i = (i + 1) & mask;
+  }
+}
+
+/** The empty entry where `key` goes in `table`, which must not hold it. */
+function probeEmpty(table: usize, capacity: u32, key: usize): usize {
+  const mask = capacity - 1;
+  let i = home(key, capacity);
+  while (entryKey(table + <usize>i * ENTRY_SIZE) != 0) i = (i + 1) & mask;
+  return table + <usize>i * ENTRY_SIZE;
+}
+
+/** Doubles the table; false, changing nothing, if the backing allocator has no room. */
+function dirGrow(dir: usize, backing: usize): bool {
+  const oldTable = dirTable(dir);
+  const oldCapacity = dirCapacity(dir);
+  const capacity = oldCapacity == 0 ? MIN_CAPACITY : oldCapacity << 1;
+  const table = allocate(backing, <usize>capacity * ENTRY_SIZE, TABLE_ALIGN);
+  if (table == 0) return false;
+  memory.fill(table, 0, <usize>capacity * ENTRY_SIZE);
+  for (let i: u32 = 0; i < oldCapacity; i++) {
+    const entry = oldTable + <usize>i * ENTRY_SIZE;
+    if (entryKey(entry) != 0) memory.copy(probeEmpty(table, capacity, entryKey(entry)), entry, ENTRY_SIZE);
+  }
+  if (oldTable != 0) free(backing, oldTable, <usize>oldCapacity * ENTRY_SIZE, TABLE_ALIGN);
+  store<u32>(dir + TABLE, table);
+  store<u32>(dir + CAPACITY, capacity);
+  return true;
+}
+
+/**
+ * Records `key` as `kind` (replacing what was known about it), growing the table from `backing`
+ * when needed. False, changing nothing, when the backing allocator has no room.
+ */
+export function dirPut(dir: usize, backing: usize, key: usize, len: usize, kind: Block, detail: u32): bool {
+  let entry = dirFind(dir, key);
+  if (entry == 0) {
+    if ((dirUsed(dir) + 1) * 2 > dirCapacity(dir) && !dirGrow(dir, backing)) return false;
+    entry = probeEmpty(dirTable(dir), dirCapacity(dir), key);
+    store<u32>(entry + KEY, key);
+    store<u32>(dir + USED, dirUsed(dir) + 1);
+  }
+  entrySet(entry, len, kind, detail);
+  return true;
+}
+
+/** Removes `entry`, moving later entries of its probe run back into the hole. */
+export function dirRemove(dir: usize, entry: usize): void {
+  const table = dirTable(dir);
+  const capacity = dirCapacity(dir);
+  const mask = capacity - 1;
+  let hole = <u32>((entry - table) / ENTRY_SIZE);
+  for (let i = (hole + 1) & mask; ; i = (i + 1) & mask) {
+    const next = table + <usize>i * ENTRY_SIZE;
+    const key = entryKey(next);
+    if (key == 0) break;
+    // The entry at i may move to the hole unless its home lies cyclically in (hole, i].
+    const distanceHome = (i - home(key, capacity)) & mask;
+    if (distanceHome >= ((i - hole) & mask)) {
+      memory.copy(table + <usize>hole * ENTRY_SIZE, next, ENTRY_SIZE);
+      hole = i;
+    }
+  }
+  store<u32>(table + <usize>hole * ENTRY_SIZE + KEY, 0);
+  store<u32>(dir + USED, dirUsed(dir) - 1);
+}
+
+/** Gives the table back to `backing`; the directory is empty after. */
+export function dirRelease(dir: usize, backing: usize): void {
+  const table = dirTable(dir);
+  if (table != 0) free(backing, table, dirBytes(dir), TABLE_ALIGN);
+  store<u32>(dir + TABLE, 0);
+  store<u32>(dir + CAPACITY, 0);
+  store<u32>(dir + USED, 0);
+}
+
+/** Whether `entry` is found where it sits: a lookup of its key from its home reaches it. */
+export function dirReaches(dir: usize, entry: usize): bool {
+  return dirFind(dir, entryKey(entry)) == entry;
+}

@@ -1,0 +1,229 @@
+// The GPA's small allocations: size classes, and slabs that hold the slots of one class.
+//
+// Size classes. A request of `len` bytes at alignment `align` is served from the smallest class of
+// at least alignForward(len, align) bytes: eight classes 8 bytes apart up to 64, then four per
+// doubling up to MAX_SMALL. Anything bigger, or more aligned, is a large allocation.
+//
+//   class   0   1   2  …   7   8   9  10  11  12  13 …  39     40     41     42
+//   size    8  16  24  …  64  80  96 112 128 160 192 …  16384  20480  24576  28672
+//
+// A class of size s lays its slots s bytes apart from a 64 KiB-aligned page, so each slot is
+// aligned to the lowest set bit of s; rounding the length up to a multiple of `align` first
+// always lands on a class at least that aligned.
+//
+// A slab is one 64 KiB page from the backing allocator, aligned to 64 KiB, so `ptr & ~SLAB_MASK`
+// finds the slab of any slot with no per-allocation header:
+//
+//   slab ┌────────┬────────┬───┬──────────┬──────┬───────────────────────────┬────────┐
+//        │ slot 0 │ slot 1 │ … │ slot n-1 │ gap  │ meta[0 .. n) (safety only)│ header │
+//        └────────┴────────┴───┴──────────┴──────┴───────────────────────────┴────────┘
+//         +0       +size                          HEADER_AT - 4n              HEADER_AT
+//
+//   header ┌──────┬──────┬──────┬──────┬──────┬──────┬──────────┬──────┐
+//          │ next │ prev │ free │ used │ bump │ size │ capacity │ info │
+//          └──────┴──────┴──────┴──────┴──────┴──────┴──────────┴──────┘
+//           +0     +4     +8     +12    +16    +20    +24        +28
+//
+// `next` and `prev` ring the slabs of one class, non-full ones first (see gpa.ts). Slots below
+// `bump` have been handed out at least once; free ones among them form a LIFO list from `free`,
+// each holding the address of the next (0 ends it). Slots from `bump` on were never used, so a
+// fresh slab needs no threading. `info` is the class, plus SAFE_SLAB when the slab carries meta.
+//
+// With safety, meta[i] describes slot i, and the free-list link lives there instead of in the
+// slot, so freed memory stays filled with 0xAA:
+//
+//   meta, slot in use  ┌────────────────┬──────────────┬───┐
+//                      │ len  (bits 8+) │ log2 align   │ 1 │
+//                      └────────────────┴──────────────┴───┘
+//   meta, slot free    the address of the next free slot, or 0 (slots are 8-aligned: bit 0 is 0)
+
+import { PAGE_SIZE } from "./memory";
+
+export const SLAB_SIZE: usize = PAGE_SIZE;
+export const SLAB_MASK: usize = SLAB_SIZE - 1;
+const HEADER_SIZE: usize = 32;
+/** Where the header starts in its slab; slots and meta fit below it. */
+export const HEADER_AT: usize = SLAB_SIZE - HEADER_SIZE;
+
+const NEXT: usize = HEADER_AT;
+const PREV: usize = HEADER_AT + 4;
+const FREE: usize = HEADER_AT + 8;
+const USED: usize = HEADER_AT + 12;
+const BUMP: usize = HEADER_AT + 16;
+const SIZE: usize = HEADER_AT + 20;
+const CAPACITY: usize = HEADER_AT + 24;
+const INFO: usize = HEADER_AT + 28;
+
+const SAFE_SLAB: u32 = 0x100;
+const CLASS_MASK: u32 = 0xFF;
+
+const META_SIZE: usize = 4;
+const META_USED: u32 = 1;
+const META_ALIGN_SHIFT: u32 = 1;
+const META_ALIGN_MASK: u32 = 0x7F;
+const META_LEN_SHIFT: u32 = 8;
+
+const LINEAR_STEP: usize = 8;
+const LINEAR_CLASSES: u32 = 8;
+const LINEAR_MAX: usize = LINEAR_STEP * LINEAR_CLASSES;
+/** log2 of LINEAR_MAX: the first doubling with four classes starts there. */
+const GEOMETRIC_FIRST: u32 = 6;
+const STEPS_LOG2: u32 = 2;
+
+/** The largest small allocation; longer or more aligned requests get pages of their own. */
+export const MAX_SMALL: usize = 28672;
+export const CLASS_COUNT: u32 = 43;
+
+/** The class of `n` bytes, 1 <= n <= MAX_SMALL. */
+// @ts-ignore: decorator
+@inline function classOfSize(n: usize): u32 {
+  if (n <= LINEAR_MAX) return <u32>((n + LINEAR_STEP - 1) / LINEAR_STEP) - 1;
+  const k = 31 - clz<u32>(<u32>n - 1); // 2^k < n <= 2^(k+1)
+  return LINEAR_CLASSES + ((k - GEOMETRIC_FIRST) << STEPS_LOG2) + ((<u32>n - 1 - (1 << k)) >> (k - STEPS_LOG2));
+}
+
+/** The slot size of class `c`. */
+export function classSize(c: u32): usize {
+  if (c < LINEAR_CLASSES) return (<usize>c + 1) * LINEAR_STEP;
+  const k = GEOMETRIC_FIRST + ((c - LINEAR_CLASSES) >> STEPS_LOG2);
+  const step = (c - LINEAR_CLASSES) & ((1 << STEPS_LOG2) - 1);
+  return (<usize>1 << k) + ((<usize>step + 1) << (k - STEPS_LOG2));
+}
+
+/** The class serving `len` bytes at `align`, or CLASS_COUNT when that is a large allocation. */
+// @ts-ignore: decorator
+@inline export function classFor(len: usize, align: usize): u32 {
+  if (len > MAX_SMALL) return CLASS_COUNT;
+  const n = (len + align - 1) & ~(align - 1);
+  return n > MAX_SMALL ? CLASS_COUNT : classOfSize(n);
+}
+
+// @ts-ignore: decorator
+@inline export function slabNext(slab: usize): usize { return load<u32>(slab + NEXT); }
+// @ts-ignore: decorator
+@inline export function slabUsed(slab: usize): u32 { return load<u32>(slab + USED); }
+// @ts-ignore: decorator
+@inline export function slabBump(slab: usize): usize { return load<u32>(slab + BUMP); }
+// @ts-ignore: decorator
+@inline export function slabFreeHead(slab: usize): usize { return load<u32>(slab + FREE); }
+// @ts-ignore: decorator
+@inline export function slabSize(slab: usize): usize { return load<u32>(slab + SIZE); }
+// @ts-ignore: decorator
+@inline export function slabCapacity(slab: usize): u32 { return load<u32>(slab + CAPACITY); }
+// @ts-ignore: decorator
+@inline export function slabClass(slab: usize): u32 { return load<u32>(slab + INFO) & CLASS_MASK; }
+// @ts-ignore: decorator
+@inline export function slabIsSafe(slab: usize): bool { return (load<u32>(slab + INFO) & SAFE_SLAB) != 0; }
+// @ts-ignore: decorator
+@inline export function slabIsFull(slab: usize): bool { return slabUsed(slab) == slabCapacity(slab); }
+// @ts-ignore: decorator
+@inline export function slabOf(ptr: usize): usize { return ptr & ~SLAB_MASK; }
+
+/** Slots a slab of `size`-byte slots holds, with or without meta. */
+export function capacityFor(size: usize, safe: bool): u32 {
+  return <u32>(HEADER_AT / (size + (safe ? META_SIZE : 0)));
+}
+
+/** Makes `slab` an empty slab of class `c`. */
+export function slabFormat(slab: usize, c: u32, safe: bool): void {
+  const size = classSize(c);
+  const capacity = capacityFor(size, safe);
+  store<u32>(slab + FREE, 0);
+  store<u32>(slab + USED, 0);
+  store<u32>(slab + BUMP, slab);
+  store<u32>(slab + SIZE, size);
+  store<u32>(slab + CAPACITY, capacity);
+  store<u32>(slab + INFO, c | (safe ? SAFE_SLAB : 0));
+  if (safe) memory.fill(slab + HEADER_AT - <usize>capacity * META_SIZE, 0, <usize>capacity * META_SIZE);
+}
+
+/** The index of the slot at `slot`, which must start a slot. */
+// @ts-ignore: decorator
+@inline export function slotIndex(slab: usize, slot: usize): u32 {
+  return <u32>((slot - slab) / slabSize(slab));
+}
+
+/** The address of slot `index`'s meta word (safe slabs only). */
+// @ts-ignore: decorator
+@inline export function metaAt(slab: usize, index: u32): usize {
+  return slab + HEADER_AT - <usize>(slabCapacity(slab) - index) * META_SIZE;
+}
+
+/** Where the free-list link of `slot` lives: in its meta word with safety, else in the slot. */
+// @ts-ignore: decorator
+@inline export function linkAt(slab: usize, slot: usize): usize {
+  return slabIsSafe(slab) ? metaAt(slab, slotIndex(slab, slot)) : slot;
+}
+
+/** Takes a slot from `slab`, which must not be full: the last one freed, else a fresh one. */
+// @ts-ignore: decorator
+@inline export function slabPop(slab: usize): usize {
+  let slot = slabFreeHead(slab);
+  if (slot != 0) {
+    store<u32>(slab + FREE, load<u32>(linkAt(slab, slot)));
+  } else {
+    slot = slabBump(slab);
+    store<u32>(slab + BUMP, slot + slabSize(slab));
+  }
+  store<u32>(slab + USED, slabUsed(slab) + 1);
+  return slot;
+}
+
+/** Gives `slot` back to `slab`. */
+// @ts-ignore: decorator
+@inline export function slabPush(slab: usize, slot: usize): void {
+  store<u32>(linkAt(slab, slot), slabFreeHead(slab));
+  store<u32>(slab + FREE, slot);
+  store<u32>(slab + USED, slabUsed(slab) - 1);
+}
+
+/** The meta word of a slot in use. */
+// @ts-ignore: decorator
+@inline export function metaInUse(len: usize, align: usize): u32 {
+  return (<u32>len << META_LEN_SHIFT) | ((31 - clz<u32>(<u32>align)) << META_ALIGN_SHIFT) | META_USED;
+}
+// @ts-ignore: decorator
+@inline export function metaIsUsed(meta: u32): bool { return (meta & META_USED) != 0; }
+// @ts-ignore: decorator
+@inline export function metaLen(meta: u32): usize { return meta >> META_LEN_SHIFT; }
+// @ts-ignore: decorator
+@inline export function metaAlignLog2(meta: u32): u32 { return (meta >> META_ALIGN_SHIFT) & META_ALIGN_MASK; }
+// @ts-ignore: decorator
+@inline export function metaAlign(meta: u32): usize { return <usize>1 << metaAlignLog2(meta); }
+
+// The ring of one class's slabs. `head` is the address of the class's head word in the GPA
+// record; it holds the first slab, or 0 when the class has none.
+
+/** Puts `slab` first in the ring. */
+export function ringPushFront(head: usize, slab: usize): void {
+  const first: usize = load<u32>(head);
+  if (first == 0) {
+    store<u32>(slab + NEXT, slab);
+    store<u32>(slab + PREV, slab);
+  } else {
+    const last: usize = load<u32>(first + PREV);
+    store<u32>(slab + NEXT, first);
+    store<u32>(slab + PREV, last);
+    store<u32>(last + NEXT, slab);
+    store<u32>(first + PREV, slab);
+  }
+  store<u32>(head, slab);
+}
+
+/** Takes `slab` out of the ring. */
+export function ringUnlink(head: usize, slab: usize): void {
+  const next: usize = load<u32>(slab + NEXT);
+  if (next == slab) {
+    store<u32>(head, 0);
+    return;
+  }
+  const prev: usize = load<u32>(slab + PREV);
+  store<u32>(prev + NEXT, next);
+  store<u32>(next + PREV, prev);
+  if (<usize>load<u32>(head) == slab) store<u32>(head, next);
+}
+
+/** Checks one ring link: `slab`'s next points back at it. */
+export function ringLinked(slab: usize): bool {
+  return <usize>load<u32>(<usize>load<u32>(slab + NEXT) + PREV) == slab;
+}

@@ -1,0 +1,309 @@
+// GeneralPurposeAllocator: Zig's std.heap.GeneralPurposeAllocator (DebugAllocator) over any
+// backing allocator.
+//
+// Small requests (see gpa-slab.ts) come from slabs of one size class each; large ones are blocks
+// of their own from the backing allocator, 64 KiB-aligned and listed in the page directory (see
+// gpa-directory.ts). Both take the backing allocator's 64 KiB alignment, so a pointer that is not
+// on a 64 KiB boundary is always a slot, and `ptr & ~SLAB_MASK` is its slab.
+//
+//   record body ┌─────────┬───────┬───────┬───────────┬───────┬───────────────┬─────────────────┐
+//               │ backing │ flags │ limit │ requested │ spare │ directory     │ heads[CLASSES]  │
+//               └─────────┴───────┴───────┴───────────┴───────┴───────────────┴─────────────────┘
+//                BODY+0    +4      +8      +12         +16     +20 (12 bytes)  +32
+//
+// heads[c] is the first slab of class c's ring. The ring keeps slabs with a free slot ahead of
+// full ones: alloc takes from the head and, when that fills it, moves the head on; a free into a
+// full slab moves it to the front. So alloc and free touch one slab and one head word, whatever
+// the number of live allocations. A slab left empty goes back to the backing allocator, except
+// that one is kept as the spare (of any class), so that an alloc/free pair at the edge of a
+// class does not call the backing allocator each time.
+//
+// Without safety, alloc and free are the slab's free list and counters, the limit check and
+// `requested`. With safety (GPA_SAFETY), every free and resize first proves the pointer is live
+// here with the length and alignment it was allocated with (checkLive), and both new and freed
+// bytes are filled with 0xAA; nothing changes when a check fails.
+
+import { BODY, Kind, newRecord, freeRecord } from "./records";
+import { PAGE_SIZE } from "./memory";
+import { Status, fail } from "./status";
+import { allocate, resize, free } from "./dispatch";
+import { CLASS_COUNT, MAX_SMALL, SLAB_SIZE, classFor, classSize, slabOf, slabFormat,
+  slabPop, slabPush, slabIsFull, slabUsed, slabClass, slabSize, slabBump, slabCapacity, slotIndex, metaAt,
+  metaInUse, metaIsUsed, metaLen, metaAlign, ringPushFront, ringUnlink, slabNext } from "./gpa-slab";
+import { Block, dirFind, dirPut, dirRemove, dirRelease, entryKey, entryLen, entryKind, entryDetail,
+  entrySet } from "./gpa-directory";
+
+const BACKING: usize = BODY;
+const FLAGS: usize = BODY + 4;
+const LIMIT: usize = BODY + 8;
+const REQUESTED: usize = BODY + 12;
+const SPARE: usize = BODY + 16;
+const DIRECTORY: usize = BODY + 20;
+const HEADS: usize = BODY + 32;
+
+/** gpaInit's flags. */
+export const GPA_SAFETY: u32 = 1;
+/** What new and freed memory is filled with under safety, as Zig's `undefined` is in debug. */
+const FILL: u8 = 0xAA;
+/** Every block the GPA takes from its backing allocator has this alignment. */
+const BLOCK_ALIGN: usize = PAGE_SIZE;
+
+// @ts-ignore: decorator
+@inline export function backingOf(gpa: usize): usize { return load<u32>(gpa + BACKING); }
+// @ts-ignore: decorator
+@inline export function isSafe(gpa: usize): bool { return (load<u32>(gpa + FLAGS) & GPA_SAFETY) != 0; }
+// @ts-ignore: decorator
+@inline export function directoryOf(gpa: usize): usize { return gpa + DIRECTORY; }
+// @ts-ignore: decorator
+@inline export function headOf(gpa: usize, c: u32): usize { return gpa + HEADS + (<usize>c << 2); }
+// @ts-ignore: decorator
+@inline export function spareOf(gpa: usize): usize { return load<u32>(gpa + SPARE); }
+// @ts-ignore: decorator
+@inline function requestedOf(gpa: usize): usize { return load<u32>(gpa + REQUESTED); }
+// @ts-ignore: decorator
+@inline function fits(gpa: usize, more: usize): bool {
+  return <u64>requestedOf(gpa) + <u64>more <= <u64>load<u32>(gpa + LIMIT);
+}
+
+/**
+ * A new GPA over `backing`. `flags` is GPA_SAFETY or 0; `limit` caps `requested` (0xFFFFFFFF:
+ * no cap). 0 if no record could be made.
+ */
+export function gpaInit(backing: usize, flags: u32, limit: u32): usize {
+  const gpa = newRecord(Kind.GPA);
+  if (gpa == 0) return 0;
+  store<u32>(gpa + BACKING, backing);
+  store<u32>(gpa + FLAGS, flags);
+  store<u32>(gpa + LIMIT, limit);
+  return gpa;
+}
+
+/** Sets the cap on requested bytes; allocations already made stay. */
+export function gpaSetLimit(gpa: usize, limit: u32): void {
+  store<u32>(gpa + LIMIT, limit);
+}
+
+/** Bytes requested by the live allocations (Zig's total_requested_bytes). */
+export function gpaRequested(gpa: usize): usize {
+  return requestedOf(gpa);
+}
+
+/**
+ * Ends the GPA: the spare slab and the directory go back to the backing allocator, then the
+ * record. Live allocations are leaks: as in Zig, their slabs and blocks stay with the backing
+ * allocator, so that anything still pointing into them (a forgotten arena) stays intact.
+ */
+export function gpaDeinit(gpa: usize): void {
+  const backing = backingOf(gpa);
+  const spare = spareOf(gpa);
+  if (spare != 0) free(backing, spare, SLAB_SIZE, BLOCK_ALIGN);
+  dirRelease(directoryOf(gpa), backing);
+  freeRecord(gpa);
+}
+
+/** `len` bytes (1 or more) aligned to `align`; 0 when over the limit or out of memory. */
+export function gpaAlloc(gpa: usize, len: usize, align: usize): usize {
+  if (!fits(gpa, len)) return 0;
+  const c = classFor(len, align);
+  const ptr = c < CLASS_COUNT ? smallAlloc(gpa, c) : largeAlloc(gpa, len, align);
+  if (ptr == 0) return 0;
+  store<u32>(gpa + REQUESTED, requestedOf(gpa) + len);
+  if (isSafe(gpa)) {
+    if (c < CLASS_COUNT) store<u32>(metaAt(slabOf(ptr), slotIndex(slabOf(ptr), ptr)), metaInUse(len, align));
+    memory.fill(ptr, FILL, len);
+  }
+  return ptr;
+}
+
+// @ts-ignore: decorator
+@inline function smallAlloc(gpa: usize, c: u32): usize {
+  const head = headOf(gpa, c);
+  let slab: usize = load<u32>(head);
+  if (slab == 0 || slabIsFull(slab)) {
+    slab = newSlab(gpa, c);
+    if (slab == 0) return 0;
+  }
+  const slot = slabPop(slab);
+  if (slabIsFull(slab)) store<u32>(head, slabNext(slab));
+  return slot;
+}
+
+/** A slab with free slots at the front of class `c`'s ring: the spare, else a new page. */
+function newSlab(gpa: usize, c: u32): usize {
+  const safe = isSafe(gpa);
+  let slab = spareOf(gpa);
+  if (slab != 0) {
+    store<u32>(gpa + SPARE, 0);
+    if (slabClass(slab) != c) slabFormat(slab, c, safe);
+  } else {
+    const backing = backingOf(gpa);
+    slab = allocate(backing, SLAB_SIZE, BLOCK_ALIGN);
+    if (slab == 0) return 0;
+    if (safe && !dirPut(directoryOf(gpa), backing, slab, 0, Block.SLAB, c)) {
+      free(backing, slab, SLAB_SIZE, BLOCK_ALIGN);
+      return 0;
+    }
+    slabFormat(slab, c, safe);
+  }
+  ringPushFront(headOf(gpa, c), slab);
+  return slab;
+}
+
+function largeAlloc(gpa: usize, len: usize, align: usize): usize {
+  const backing = backingOf(gpa);
+  const ptr = allocate(backing, len, BLOCK_ALIGN);
+  if (ptr == 0) return 0;
+  if (!dirPut(directoryOf(gpa), backing, ptr, len, Block.LARGE, 31 - clz<u32>(<u32>align))) {
+    free(backing, ptr, len, BLOCK_ALIGN);
+    return 0;
+  }
+  return ptr;
+}
+
+/**
+ * The directory entry of the large allocation at `ptr`, or 0 if `ptr` is a slot. Large blocks
+ * start on 64 KiB boundaries, so only there is the directory asked.
+ */
+// @ts-ignore: decorator
+@inline function largeEntry(gpa: usize, ptr: usize): usize {
+  if ((ptr & (BLOCK_ALIGN - 1)) != 0) return 0;
+  const entry = dirFind(directoryOf(gpa), ptr);
+  return entry != 0 && entryKind(entry) == Block.LARGE ? entry : 0;
+}
+
+/**
+ * Frees [ptr, ptr + len), allocated with `align` (0: as allocated). With safety, a misuse is
+ * reported and changes nothing; without, it is undefined behaviour, as in Zig's release modes.
+ */
+export function gpaFree(gpa: usize, ptr: usize, len: usize, align: usize): Status {
+  if (isSafe(gpa)) {
+    const status = checkLive(gpa, ptr, len, align);
+    if (status != Status.OK) return status;
+    memory.fill(ptr, FILL, len);
+  }
+  const large = largeEntry(gpa, ptr);
+  if (large != 0) largeFree(gpa, large);
+  else if (len > MAX_SMALL) return fail(Status.INVALID_FREE, ptr);
+  else smallFree(gpa, ptr);
+  store<u32>(gpa + REQUESTED, requestedOf(gpa) - len);
+  return Status.OK;
+}
+
+// @ts-ignore: decorator
+@inline function smallFree(gpa: usize, ptr: usize): void {
+  const slab = slabOf(ptr);
+  const wasFull = slabIsFull(slab);
+  slabPush(slab, ptr);
+  if (wasFull) {
+    const head = headOf(gpa, slabClass(slab));
+    if (<usize>load<u32>(head) != slab) {
+      ringUnlink(head, slab);
+      ringPushFront(head, slab);
+    }
+  } else if (slabUsed(slab) == 0) {
+    slabEmptied(gpa, slab);
+  }
+}
+
+/** `slab` has no slot in use: it becomes the spare, or goes back to the backing allocator. */
+function slabEmptied(gpa: usize, slab: usize): void {
+  ringUnlink(headOf(gpa, slabClass(slab)), slab);
+  if (spareOf(gpa) == 0) {
+    store<u32>(gpa + SPARE, slab);
+    return;
+  }
+  if (isSafe(gpa)) {
+    const entry = dirFind(directoryOf(gpa), slab);
+    entrySet(entry, slabBump(slab) - slab, Block.GIVEN_BACK_SLAB, slabClass(slab));
+  }
+  free(backingOf(gpa), slab, SLAB_SIZE, BLOCK_ALIGN);
+}
+
+function largeFree(gpa: usize, entry: usize): void {
+  const ptr = entryKey(entry);
+  const len = entryLen(entry);
+  if (isSafe(gpa)) entrySet(entry, len, Block.GIVEN_BACK_LARGE, entryDetail(entry));
+  else dirRemove(directoryOf(gpa), entry);
+  free(backingOf(gpa), ptr, len, BLOCK_ALIGN);
+}
+
+/**
+ * Resizes [ptr, ptr + len) to `newLen` (both 1 or more) in place: OK when a slot's new length
+ * stays in its size class, or a large block's stays large and the backing allocator can resize
+ * it; OUT_OF_MEMORY otherwise, or over the limit. With safety, misuse as for gpaFree.
+ */
+export function gpaResize(gpa: usize, ptr: usize, len: usize, newLen: usize, align: usize): Status {
+  const safe = isSafe(gpa);
+  if (safe) {
+    const status = checkLive(gpa, ptr, len, align);
+    if (status != Status.OK) return status;
+  }
+  const large = largeEntry(gpa, ptr);
+  if (large == 0 && len > MAX_SMALL) return fail(Status.INVALID_FREE, ptr);
+  const slab = slabOf(ptr);
+  // Views do not remember their alignment; the GPA does, for large blocks always, else with safety.
+  const known = align != 0 ? align
+    : large != 0 ? <usize>1 << entryDetail(large)
+    : safe ? metaAlign(load<u32>(metaAt(slab, slotIndex(slab, ptr)))) : 1;
+  const c = classFor(newLen, known);
+  if (large != 0 ? c < CLASS_COUNT : c != slabClass(slab)) return Status.OUT_OF_MEMORY;
+  if (newLen > len && !fits(gpa, newLen - len)) return Status.OUT_OF_MEMORY;
+  if (large != 0) {
+    if (resize(backingOf(gpa), ptr, entryLen(large), newLen, BLOCK_ALIGN) != Status.OK) return Status.OUT_OF_MEMORY;
+    entrySet(large, newLen, Block.LARGE, entryDetail(large));
+  } else if (safe) {
+    store<u32>(metaAt(slab, slotIndex(slab, ptr)), metaInUse(newLen, known));
+  }
+  if (safe) {
+    if (newLen > len) memory.fill(ptr + len, FILL, newLen - len);
+    else memory.fill(ptr + newLen, FILL, len - newLen);
+  }
+  store<u32>(gpa + REQUESTED, requestedOf(gpa) + newLen - len);
+  return Status.OK;
+}
+
+/**
+ * With safety: OK if `ptr` is a live allocation of this GPA of `len` bytes at `align` (0: any),
+ * else the misuse, recorded with fail(). Reads only.
+ */
+function checkLive(gpa: usize, ptr: usize, len: usize, align: usize): Status {
+  const block = slabOf(ptr);
+  const entry = dirFind(directoryOf(gpa), block);
+  if (entry == 0) return fail(Status.INVALID_FREE, ptr);
+  const offset = ptr - block;
+  switch (entryKind(entry)) {
+    case Block.LARGE: {
+      if (offset != 0) break;
+      return checkShape(ptr, len, align, entryLen(entry), <usize>1 << entryDetail(entry));
+    }
+    case Block.SLAB: {
+      const size = slabSize(block);
+      if (offset % size != 0 || <u32>(offset / size) >= slabCapacity(block)) break;
+      const meta = load<u32>(metaAt(block, <u32>(offset / size)));
+      if (!metaIsUsed(meta)) return fail(ptr < slabBump(block) ? Status.DOUBLE_FREE : Status.INVALID_FREE, ptr);
+      return checkShape(ptr, len, align, metaLen(meta), metaAlign(meta));
+    }
+    case Block.GIVEN_BACK_LARGE: {
+      if (offset == 0) return fail(Status.DOUBLE_FREE, ptr);
+      break;
+    }
+    case Block.GIVEN_BACK_SLAB: {
+      const size = classSize(entryDetail(entry));
+      if (offset % size == 0 && offset < entryLen(entry)) return fail(Status.DOUBLE_FREE, ptr);
+      break;
+    }
+  }
+  return fail(Status.INVALID_FREE, ptr);
+}
+
+// @ts-ignore: decorator
+@inline function checkShape(ptr: usize, len: usize, align: usize, liveLen: usize, liveAlign: usize): Status {
+  if (len != liveLen) return fail(Status.LENGTH_MISMATCH, ptr);
+  if (align != 0 && align != liveAlign) return fail(Status.ALIGN_MISMATCH, ptr);
+  return Status.OK;
+}
+
+/** The first slab of class `c`'s ring, or 0. */
+export function firstSlab(gpa: usize, c: u32): usize {
+  return load<u32>(headOf(gpa, c));
+}
