@@ -85,10 +85,14 @@ describe("ArenaAllocator properties", () => {
               const resized = a.resize(view, step.n);
               if (step.n <= view.length) expect(resized, "shrinking always succeeds").not.toBeNull();
               if (resized !== null) {
-                expect(resized.byteOffset).toBe(view.byteOffset);
-                resized.fill(tag);
-                live[index] = { view: resized, tag };
-                if (step.n === 0) live = live.filter((_, i) => i !== index);
+                if (step.n === 0) {
+                  expect(resized.length).toBe(0);
+                  live = live.filter((_, i) => i !== index);
+                } else {
+                  expect(resized.byteOffset).toBe(view.byteOffset);
+                  resized.fill(tag);
+                  live[index] = { view: resized, tag };
+                }
               }
             } else {
               const moved = a.realloc(view, step.n);
