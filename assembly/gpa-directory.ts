@@ -114,19 +114,23 @@ function dirGrow(dir: usize, backing: usize): bool {
 }
 
 /**
- * Records `key` as `kind` (replacing what was known about it), growing the table from `backing`
- * when needed. False, changing nothing, when the backing allocator has no room.
+ * Makes room for one more entry, growing the table from `backing` if needed; false when the
+ * backing allocator has no room. Called before taking the block the entry will describe, so the
+ * table never lands right above a block and keeps it from growing in place.
  */
-export function dirPut(dir: usize, backing: usize, key: usize, len: usize, kind: Block, detail: u32): bool {
+export function dirReserve(dir: usize, backing: usize): bool {
+  return (dirUsed(dir) + 1) * 2 <= dirCapacity(dir) || dirGrow(dir, backing);
+}
+
+/** Records `key` as `kind`, replacing what was known about it. A new key needs dirReserve first. */
+export function dirPut(dir: usize, key: usize, len: usize, kind: Block, detail: u32): void {
   let entry = dirFind(dir, key);
   if (entry == 0) {
-    if ((dirUsed(dir) + 1) * 2 > dirCapacity(dir) && !dirGrow(dir, backing)) return false;
     entry = probeEmpty(dirTable(dir), dirCapacity(dir), key);
     store<u32>(entry + KEY, key);
     store<u32>(dir + USED, dirUsed(dir) + 1);
   }
   entrySet(entry, len, kind, detail);
-  return true;
 }
 
 /** Removes `entry`, moving later entries of its probe run back into the hole. */

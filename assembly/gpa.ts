@@ -30,7 +30,7 @@ import { allocate, resize, free } from "./dispatch";
 import { CLASS_COUNT, MAX_SMALL, SLAB_SIZE, classFor, classSize, slabOf, slabFormat,
   slabPop, slabPush, slabIsFull, slabUsed, slabClass, slabSize, slabBump, slabCapacity, slotIndex, metaAt,
   metaInUse, metaIsUsed, metaLen, metaAlign, ringPushFront, ringUnlink, slabNext } from "./gpa-slab";
-import { Block, dirFind, dirPut, dirRemove, dirRelease, entryKey, entryLen, entryKind, entryDetail,
+import { Block, dirFind, dirReserve, dirPut, dirRemove, dirRelease, entryKey, entryLen, entryKind, entryDetail,
   entrySet } from "./gpa-directory";
 
 const BACKING: usize = BODY;
@@ -137,12 +137,10 @@ function newSlab(gpa: usize, c: u32): usize {
     if (slabClass(slab) != c) slabFormat(slab, c, safe);
   } else {
     const backing = backingOf(gpa);
+    if (safe && !dirReserve(directoryOf(gpa), backing)) return 0;
     slab = allocate(backing, SLAB_SIZE, BLOCK_ALIGN);
     if (slab == 0) return 0;
-    if (safe && !dirPut(directoryOf(gpa), backing, slab, 0, Block.SLAB, c)) {
-      free(backing, slab, SLAB_SIZE, BLOCK_ALIGN);
-      return 0;
-    }
+    if (safe) dirPut(directoryOf(gpa), slab, 0, Block.SLAB, c);
     slabFormat(slab, c, safe);
   }
   ringPushFront(headOf(gpa, c), slab);
@@ -151,12 +149,9 @@ function newSlab(gpa: usize, c: u32): usize {
 
 function largeAlloc(gpa: usize, len: usize, align: usize): usize {
   const backing = backingOf(gpa);
+  if (!dirReserve(directoryOf(gpa), backing)) return 0;
   const ptr = allocate(backing, len, BLOCK_ALIGN);
-  if (ptr == 0) return 0;
-  if (!dirPut(directoryOf(gpa), backing, ptr, len, Block.LARGE, 31 - clz<u32>(<u32>align))) {
-    free(backing, ptr, len, BLOCK_ALIGN);
-    return 0;
-  }
+  if (ptr != 0) dirPut(directoryOf(gpa), ptr, len, Block.LARGE, 31 - clz<u32>(<u32>align));
   return ptr;
 }
 
