@@ -5,6 +5,8 @@ export type { ElementKind, KindName, View, ViewOf, ViewTypes, ElementOf, TypedAr
 export { ArenaAllocator } from "./arena";
 export type { ResetMode } from "./arena";
 export { FixedBufferAllocator } from "./fixed-buffer";
+export { GeneralPurposeAllocator, DebugAllocator } from "./gpa";
+export type { GeneralPurposeAllocatorOptions, GeneralPurposeAllocatorStats, SizeClassStats, LeakReport } from "./gpa";
 export { withArena } from "./with-arena";
 export {
   WasmArenaError, OutOfMemoryError, InvalidFreeError, DoubleFreeError, DetachedViewError,

@@ -1,0 +1,204 @@
+// GeneralPurposeAllocator (DebugAllocator): the backing allocator for memory that outlives an
+// arena. Size classes, slabs and safety checks live in the core (assembly/gpa.ts); this class is
+// a handle with Zig's API, plus the leak report and, on request, allocation stack traces.
+
+import type { Allocator } from "./api";
+import type { Heap } from "./heap";
+import { defaultHeap } from "./heap";
+import { coreAllocatorOf, type CoreAllocator } from "./core-allocator";
+import { readLeaks, formatLeak, TracingAllocator, type LeakReport } from "./gpa-leaks";
+import { GpaStat } from "../bindings/exports";
+
+export type { LeakReport };
+
+export interface GeneralPurposeAllocatorOptions {
+  /**
+   * Detect double frees, invalid frees and frees with the wrong length or alignment (each throws
+   * and changes nothing), fill new and freed memory with 0xAA, and record every allocation's
+   * length and alignment for the leak report. Default true. False keeps only the fast path.
+   */
+  safety?: boolean;
+  /** Record the JavaScript stack of every allocation for the leak report. Default false. */
+  stackTraces?: boolean;
+  /**
+   * The most bytes live allocations may request together (totalRequestedBytes); past it, alloc
+   * throws OutOfMemoryError (exactly at it succeeds). Default Infinity.
+   */
+  memoryLimit?: number;
+  /**
+   * Where the GPA's pages come from: any allocator of this library. Default: the page allocator
+   * of `heap`.
+   */
+  backing?: Allocator;
+  /** The heap whose page allocator backs the GPA when `backing` is not given. Default: defaultHeap(). */
+  heap?: Heap;
+  /** Called for each leaked allocation instead of console.error. */
+  onLeak?: (leak: LeakReport) => void;
+}
+
+/** One size class in GeneralPurposeAllocator.stats(). */
+export interface SizeClassStats {
+  /** Bytes per slot: the most a request of this class may ask for. */
+  size: number;
+  /** Slabs (64 KiB pages) the class holds. */
+  pages: number;
+  /** Slots in use. */
+  liveSlots: number;
+}
+
+export interface GeneralPurposeAllocatorStats {
+  /** Bytes requested by live allocations (totalRequestedBytes). */
+  liveBytes: number;
+  liveAllocations: number;
+  /** Bytes taken from the backing allocator: slabs, large allocations and the GPA's directory. */
+  heldBytes: number;
+  /** Slabs in use by the size classes, and the empty one kept as a spare (0 or 1). */
+  slabPages: number;
+  sparePages: number;
+  /** Allocations too long (over 28 KiB) or too aligned for a size class, and their bytes. */
+  largeAllocations: number;
+  largeBytes: number;
+  /** Bytes of the directory of pages and large allocations. */
+  metadataBytes: number;
+  sizeClasses: SizeClassStats[];
+}
+
+const SAFETY_FLAG = 1;
+const PAGE_SIZE = 65536;
+/** The core's "no limit": requested bytes never reach it, since memory ends below 4 GiB. */
+const NO_LIMIT = 0xffffffff;
+
+/**
+ * Zig's GeneralPurposeAllocator: O(1) alloc and free from size classes for small requests, runs of
+ * pages for large ones, and (with `safety`, the default) the checks that make misuse throw and
+ * leaks visible. Put arenas on top of it; keep in it what outlives them.
+ *
+ * @example
+ * const gpa = new GeneralPurposeAllocator();
+ * try {
+ *   const allocator = gpa.allocator();
+ *   using arena = new ArenaAllocator(allocator);
+ *   const scratch = arena.allocator().alloc("f64", 1000);
+ *   const result = allocator.alloc("f64", 10);      // outlives the arena; free it when done
+ *   allocator.free(result);
+ * } finally {
+ *   if (gpa.deinit() === "leak") process.exitCode = 1;
+ * }
+ */
+export class GeneralPurposeAllocator implements Disposable {
+  private readonly gpa: CoreAllocator;
+  private readonly stacks: Map<number, string> | undefined;
+  private readonly onLeak: ((leak: LeakReport) => void) | undefined;
+  private limit: number;
+
+  constructor(options: GeneralPurposeAllocatorOptions = {}) {
+    const backing = options.backing ?? (options.heap ?? defaultHeap()).pageAllocator;
+    if (options.heap !== undefined && backing.heap !== options.heap) {
+      throw new TypeError("the GPA's backing allocator is on another heap than the `heap` option");
+    }
+    const parent = coreAllocatorOf(backing, "the GPA's backing allocator");
+    this.limit = checkLimit(options.memoryLimit ?? Infinity);
+    this.onLeak = options.onLeak;
+    const flags = options.safety === false ? 0 : SAFETY_FLAG;
+    const plain = parent.child(parent.core.gpaInit(parent.liveHandle(), flags, coreLimit(this.limit)), "GeneralPurposeAllocator");
+    if (options.stackTraces === true) {
+      this.stacks = new Map();
+      this.gpa = new TracingAllocator(plain, "GeneralPurposeAllocator", this.stacks);
+    } else {
+      this.gpa = plain;
+    }
+  }
+
+  /** The Allocator interface of this GPA (the same object every time). */
+  allocator(): Allocator {
+    return this.gpa;
+  }
+
+  /**
+   * Ends the GPA. Returns "leak" if allocations are still live, after reporting each (to onLeak,
+   * else console.error); their memory stays with the backing allocator, as in Zig. Every later
+   * call on the GPA or its allocator throws AllocatorDeinitializedError.
+   */
+  deinit(): "ok" | "leak" {
+    const leaked = this.detectLeaks();
+    this.gpa.core.destroy(this.gpa.liveHandle());
+    this.gpa.retire();
+    this.stacks?.clear();
+    return leaked === 0 ? "ok" : "leak";
+  }
+
+  /** Reports each live allocation as deinit() does and returns how many there are. */
+  detectLeaks(): number {
+    const leaks = this.leaks();
+    for (const leak of leaks) {
+      if (this.onLeak !== undefined) this.onLeak(leak);
+      else console.error(formatLeak(leak));
+    }
+    return leaks.length;
+  }
+
+  /** The live allocations, by address, with the stack that made each when `stackTraces` is on. */
+  leaks(): LeakReport[] {
+    return readLeaks(this.gpa, this.stacks);
+  }
+
+  /** Bytes requested by the live allocations (Zig's total_requested_bytes). */
+  get totalRequestedBytes(): number {
+    return this.gpa.core.gpaRequested(this.gpa.liveHandle()) >>> 0;
+  }
+
+  /** The cap on totalRequestedBytes; lowering it below the current total fails only later allocations. */
+  get memoryLimit(): number {
+    return this.limit;
+  }
+
+  set memoryLimit(bytes: number) {
+    const limit = checkLimit(bytes);
+    this.gpa.core.gpaSetLimit(this.gpa.liveHandle(), coreLimit(limit));
+    this.limit = limit;
+  }
+
+  /** Live and held bytes, and the pages of each size class. Walks every slab: not for hot paths. */
+  stats(): GeneralPurposeAllocatorStats {
+    const base = this.gpa.core.gpaStats(this.gpa.liveHandle()) >>> 0;
+    const words = this.gpa.heap.u32;
+    const at = (offset: number) => words[(base + offset) / 4];
+    const sizeClasses: SizeClassStats[] = [];
+    for (let c = 0; c < at(GpaStat.CLASS_COUNT); c++) {
+      const row = GpaStat.CLASSES + c * GpaStat.CLASS_STRIDE;
+      sizeClasses.push({ size: at(row + GpaStat.CLASS_SIZE), pages: at(row + GpaStat.CLASS_SLABS), liveSlots: at(row + GpaStat.CLASS_LIVE) });
+    }
+    const slabPages = at(GpaStat.SLABS);
+    const sparePages = at(GpaStat.SPARE);
+    const largeBytes = at(GpaStat.LARGE_BYTES);
+    const metadataBytes = at(GpaStat.DIRECTORY_BYTES);
+    return {
+      liveBytes: at(GpaStat.REQUESTED),
+      liveAllocations: at(GpaStat.LIVE),
+      heldBytes: (slabPages + sparePages) * PAGE_SIZE + largeBytes + metadataBytes,
+      slabPages,
+      sparePages,
+      largeAllocations: at(GpaStat.LARGE_COUNT),
+      largeBytes,
+      metadataBytes,
+      sizeClasses,
+    };
+  }
+
+  [Symbol.dispose](): void {
+    this.deinit();
+  }
+}
+
+/** Zig 0.14's name for the same allocator. */
+export const DebugAllocator = GeneralPurposeAllocator;
+export type DebugAllocator = GeneralPurposeAllocator;
+
+function checkLimit(bytes: number): number {
+  if (!(bytes === Infinity || (Number.isInteger(bytes) && bytes >= 0))) {
+    throw new RangeError(`memoryLimit must be a whole number of bytes or Infinity, got ${bytes}`);
+  }
+  return bytes;
+}
+
+const coreLimit = (bytes: number): number => Math.min(bytes, NO_LIMIT);
