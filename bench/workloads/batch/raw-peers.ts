@@ -1,0 +1,111 @@
+// processBatch on the raw path: allocations are byte offsets, read and written through views of
+// the whole memory taken once per batch, and again only if an allocation grew the memory.
+
+import { Heap, ArenaAllocator } from "wasm-arena";
+import { MemPool } from "@thi.ng/malloc";
+import type { Cell } from "../../harness/cell";
+import { JsBump } from "../../peers/js-bump";
+import { createTlsf } from "../../peers/tlsf";
+import { ITEMS, TEMPORARIES, SAMPLE_BYTES, BIN_BYTES, BATCH_BYTES, keyBytes, touchRaw, spans } from "./shape";
+import { BATCH_HEAP_BYTES } from "./view-peers";
+
+export function floorRaw(): Cell {
+  const bump = new JsBump(BATCH_BYTES);
+  const { u8, f64, i32 } = bump;
+  return {
+    id: "batch/raw/floor", peer: "JS bump (floor)", how: "byte offsets into one ArrayBuffer", opsPerCall: TEMPORARIES,
+    call: () => {
+      let checksum = 0;
+      for (let item = 0; item < ITEMS; item++) {
+        const length = keyBytes(item);
+        const key = bump.alloc(length, 1);
+        const samples = bump.alloc(SAMPLE_BYTES, 8);
+        const bins = bump.alloc(BIN_BYTES, 4);
+        checksum += touchRaw(item, u8, f64, i32, key, length, samples, bins);
+      }
+      bump.reset();
+      return checksum;
+    },
+    linearBytes: () => bump.capacity,
+  };
+}
+
+export function arenaRaw(): Cell {
+  const heap = Heap.create({ initialBytes: BATCH_HEAP_BYTES });
+  const arena = new ArenaAllocator(heap.pageAllocator);
+  const scratch = arena.allocator();
+  return {
+    id: "batch/raw/arena", peer: "wasm-arena ArenaAllocator", how: `rawAlloc + heap.f64, reset("retain_capacity")`,
+    opsPerCall: TEMPORARIES,
+    call: () => {
+      let u8 = heap.u8, f64 = heap.f64, i32 = heap.i32;
+      let checksum = 0;
+      for (let item = 0; item < ITEMS; item++) {
+        const length = keyBytes(item);
+        const key = scratch.rawAlloc(length, 1);
+        const samples = scratch.rawAlloc(SAMPLE_BYTES, 8);
+        const bins = scratch.rawAlloc(BIN_BYTES, 4);
+        if (!spans(u8, key, length, samples, bins)) (u8 = heap.u8, f64 = heap.f64, i32 = heap.i32);
+        checksum += touchRaw(item, u8, f64, i32, key, length, samples, bins);
+      }
+      arena.reset("retain_capacity");
+      return checksum;
+    },
+    linearBytes: () => heap.memory.buffer.byteLength,
+    viewStrategy: heap.viewStrategy,
+  };
+}
+
+export function tlsfRaw(): Cell {
+  const tlsf = createTlsf();
+  const blocks = new Uint32Array(TEMPORARIES);
+  return {
+    id: "batch/raw/tlsf", peer: "AssemblyScript TLSF", how: "heap.alloc, heap.free each", opsPerCall: TEMPORARIES,
+    call: () => {
+      let { u8, f64, i32 } = wholeViews(tlsf.memory);
+      let checksum = 0;
+      let n = 0;
+      for (let item = 0; item < ITEMS; item++) {
+        const length = keyBytes(item);
+        const key = tlsf.alloc(length);
+        const samples = tlsf.alloc(SAMPLE_BYTES);
+        const bins = tlsf.alloc(BIN_BYTES);
+        if (!spans(u8, key, length, samples, bins)) ({ u8, f64, i32 } = wholeViews(tlsf.memory));
+        checksum += touchRaw(item, u8, f64, i32, key, length, samples, bins);
+        blocks[n++] = key;
+        blocks[n++] = samples;
+        blocks[n++] = bins;
+      }
+      while (n > 0) tlsf.free(blocks[--n]);
+      return checksum;
+    },
+    linearBytes: () => tlsf.memory.buffer.byteLength,
+  };
+}
+
+export function thingRaw(): Cell {
+  const pool = new MemPool({ size: BATCH_BYTES });
+  const u8 = new Uint8Array(pool.buf), f64 = new Float64Array(pool.buf), i32 = new Int32Array(pool.buf);
+  return {
+    id: "batch/raw/thing", peer: "@thi.ng/malloc MemPool", how: "malloc + freeAll", opsPerCall: TEMPORARIES,
+    call: () => {
+      let checksum = 0;
+      for (let item = 0; item < ITEMS; item++) {
+        const length = keyBytes(item);
+        const key = pool.malloc(length);
+        const samples = pool.malloc(SAMPLE_BYTES);
+        const bins = pool.malloc(BIN_BYTES);
+        if (key === 0 || samples === 0 || bins === 0) throw new RangeError("MemPool out of memory");
+        checksum += touchRaw(item, u8, f64, i32, key, length, samples, bins);
+      }
+      pool.freeAll();
+      return checksum;
+    },
+    linearBytes: () => pool.buf.byteLength,
+  };
+}
+
+function wholeViews(memory: WebAssembly.Memory): { u8: Uint8Array; f64: Float64Array; i32: Int32Array } {
+  const { buffer } = memory;
+  return { u8: new Uint8Array(buffer), f64: new Float64Array(buffer), i32: new Int32Array(buffer) };
+}
