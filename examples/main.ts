@@ -1,9 +1,10 @@
 // `npm start`: the library's patterns side by side with plain typed arrays, timed on this machine.
 
-import { Heap, ArenaAllocator } from "wasm-arena";
+import { Heap, ArenaAllocator, GeneralPurposeAllocator } from "wasm-arena";
 import { ITEMS, processBatchPlain, processBatchArena, processBatchRaw } from "./process-batch";
 import { resetLoop } from "./reset-loop";
 import { computeResult, computeResultPlain } from "./compute-result";
+import { forgottenDeinit } from "./leak-check";
 import { timeMedian } from "./timing";
 import { countCollections } from "./gc-counter";
 
@@ -48,8 +49,9 @@ async function main(): Promise<void> {
   table(["batch", "calls to the page allocator", "capacity kept (bytes)"],
     resetLoop(heap, 5, ITEMS).map((b) => [b.batch, b.backingCalls, b.capacityBytes]));
 
-  console.log("computeResult: scratch from an arena, the result from the backing allocator");
-  const backing = heap.pageAllocator;
+  console.log("computeResult: scratch from an arena, the result from a GeneralPurposeAllocator");
+  const gpa = new GeneralPurposeAllocator({ heap });
+  const backing = gpa.allocator();
   const sizes = [1 << 10, 1 << 16, 1 << 20];
   table(["elements", "plain ms (median)", "two allocators ms (median)", "speed-up", "same result"], sizes.map((n) => {
     const input = Int32Array.from({ length: n }, (_, i) => i - n / 2);
@@ -60,9 +62,16 @@ async function main(): Promise<void> {
       backing.free(result);
       return last;
     });
-    const same = computeResult(backing, input).every((x, i) => x === input[i] * 2);
+    const checked = computeResult(backing, input);
+    const same = checked.every((x, i) => x === input[i] * 2);
+    backing.free(checked);
     return [n.toLocaleString("en"), ms(plain.medianMs), ms(pooled.medianMs), ratio(plain.medianMs, pooled.medianMs), same ? "yes" : "NO"];
   }));
+
+  console.log(`gpa.deinit(): "${gpa.deinit()}" (every result was freed)\n`);
+
+  console.log("a forgotten arena.deinit(), caught by the GPA's leak check");
+  forgottenDeinit(heap);
 
   heap.validate();
   const stats = heap.stats();
