@@ -24,7 +24,7 @@
 // bytes are filled with 0xAA; nothing changes when a check fails.
 
 import { BODY, Kind, newRecord, freeRecord } from "./records";
-import { PAGE_SIZE } from "./memory";
+import { PAGE_SIZE, alignForward } from "./memory";
 import { Status, fail } from "./status";
 import { allocate, resize, free } from "./dispatch";
 import { CLASS_COUNT, MAX_SMALL, SLAB_SIZE, classFor, classSize, slabOf, slabFormat,
@@ -249,9 +249,11 @@ export function gpaResize(gpa: usize, ptr: usize, len: usize, newLen: usize, ali
   } else if (safe) {
     store<u32>(metaAt(slab, slotIndex(slab, ptr)), metaInUse(newLen, known));
   }
-  if (safe) {
-    if (newLen > len) memory.fill(ptr + len, FILL, newLen - len);
-    else memory.fill(ptr + newLen, FILL, len - newLen);
+  if (safe && newLen > len) memory.fill(ptr + len, FILL, newLen - len);
+  if (safe && newLen < len) {
+    // A large block shrunk in place kept only the pages that hold newLen; the rest went back.
+    const kept = large != 0 ? min(len, alignForward(newLen, BLOCK_ALIGN)) : len;
+    memory.fill(ptr + newLen, FILL, kept - newLen);
   }
   store<u32>(gpa + REQUESTED, requestedOf(gpa) + newLen - len);
   return Status.OK;
