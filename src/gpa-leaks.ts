@@ -56,8 +56,11 @@ export function formatLeak(leak: LeakReport): string {
   return leak.stack === undefined ? line : `${line}\n${leak.stack}`;
 }
 
+/** A public method of the allocator, as a function value. */
+type Api = (...args: never[]) => unknown;
+
 /** The stack of the caller of `api` (frames inside the library left out), without the "Error" line. */
-function callerStack(api: (...args: never[]) => unknown): string {
+function callerStack(api: Api): string {
   const holder: { stack?: string } = {};
   if (typeof Error.captureStackTrace === "function") Error.captureStackTrace(holder, api);
   else holder.stack = new Error().stack;
@@ -71,6 +74,9 @@ function callerStack(api: (...args: never[]) => unknown): string {
  * the GPA hands out a plain CoreAllocator.
  */
 export class TracingAllocator extends CoreAllocator {
+  /** The public method the user called, when it allocates through another one (dupe, create). */
+  private entry: Api | undefined = undefined;
+
   constructor(plain: CoreAllocator, owner: string, readonly stacks: Map<number, string>) {
     super(plain.heap, plain.core, plain.linear, plain.liveHandle(), owner);
     this.backing = plain.backing;
@@ -78,8 +84,16 @@ export class TracingAllocator extends CoreAllocator {
 
   override alloc<K extends ElementKind>(kind: K, n: number, options?: AllocOptions): ViewOf<K> {
     const view = super.alloc(kind, n, options);
-    if (view.byteLength !== 0) this.stacks.set(view.byteOffset, callerStack(TracingAllocator.prototype.alloc));
+    if (view.byteLength !== 0) this.stacks.set(view.byteOffset, callerStack(this.entry ?? TracingAllocator.prototype.alloc));
     return view;
+  }
+
+  override dupe<K extends ElementKind>(kind: K, source: ArrayLike<number | bigint>): ViewOf<K> {
+    return this.entered(TracingAllocator.prototype.dupe, () => super.dupe(kind, source));
+  }
+
+  override create<K extends ElementKind>(kind: K): ViewOf<K> {
+    return this.entered(TracingAllocator.prototype.create, () => super.create(kind));
   }
 
   override free(view: View): void {
@@ -123,8 +137,19 @@ export class TracingAllocator extends CoreAllocator {
     if (len !== 0) this.stacks.delete(ptr);
   }
 
+  /** Runs `body` with `api` as the call whose caller the stacks start at. */
+  private entered<T>(api: Api, body: () => T): T {
+    if (this.entry !== undefined) return body();
+    this.entry = api;
+    try {
+      return body();
+    } finally {
+      this.entry = undefined;
+    }
+  }
+
   /** Follows an allocation that may have moved (or been freed, or made from nothing). */
-  private moved(from: number, len: number, to: number, newLen: number, api: (...args: never[]) => unknown): void {
+  private moved(from: number, len: number, to: number, newLen: number, api: Api): void {
     if (from === to && len !== 0 && newLen !== 0) return;
     if (len !== 0) this.stacks.delete(from);
     if (newLen !== 0) this.stacks.set(to, callerStack(api));
