@@ -75,7 +75,7 @@ export const enum Block { LARGE = 1, SLAB = 2, GIVEN_BACK_LARGE = 3, GIVEN_BACK_
 /** The entry for block address `key`, or 0. */
 export function dirFind(dir: usize, key: usize): usize {
   const table = dirTable(dir);
-  if (table == 0) return 0;
+  if (table == 0 || key == 0) return 0;
   const mask = dirCapacity(dir) - 1;
   let i = home(key, mask + 1);
   while (true) {
