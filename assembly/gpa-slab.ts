@@ -74,11 +74,15 @@ const STEPS_LOG2: u32 = 2;
 export const MAX_SMALL: usize = 28672;
 export const CLASS_COUNT: u32 = 43;
 
+/** log2 of `n`, rounded down; `n` >= 1. */
+// @ts-ignore: decorator
+@inline export function log2(n: usize): u32 { return 31 - clz<u32>(<u32>n); }
+
 /** The class of `n` bytes, 1 <= n <= MAX_SMALL. */
 // @ts-ignore: decorator
 @inline function classOfSize(n: usize): u32 {
   if (n <= LINEAR_MAX) return <u32>((n + LINEAR_STEP - 1) / LINEAR_STEP) - 1;
-  const k = 31 - clz<u32>(<u32>n - 1); // 2^k < n <= 2^(k+1)
+  const k = log2(n - 1); // 2^k < n <= 2^(k+1)
   return LINEAR_CLASSES + ((k - GEOMETRIC_FIRST) << STEPS_LOG2) + ((<u32>n - 1 - (1 << k)) >> (k - STEPS_LOG2));
 }
 
@@ -180,7 +184,7 @@ export function slabFormat(slab: usize, c: u32, safe: bool): void {
 /** The meta word of a slot in use. */
 // @ts-ignore: decorator
 @inline export function metaInUse(len: usize, align: usize): u32 {
-  return (<u32>len << META_LEN_SHIFT) | ((31 - clz<u32>(<u32>align)) << META_ALIGN_SHIFT) | META_USED;
+  return (<u32>len << META_LEN_SHIFT) | (log2(align) << META_ALIGN_SHIFT) | META_USED;
 }
 // @ts-ignore: decorator
 @inline export function metaIsUsed(meta: u32): bool { return (meta & META_USED) != 0; }

@@ -29,7 +29,7 @@ import { Status, fail } from "./status";
 import { allocate, resize, free } from "./dispatch";
 import { CLASS_COUNT, MAX_SMALL, SLAB_SIZE, classFor, classSize, slabOf, slabFormat,
   slabPop, slabPush, slabIsFull, slabUsed, slabClass, slabSize, slabBump, slabCapacity, slotIndex, metaAt,
-  metaInUse, metaIsUsed, metaLen, metaAlign, ringPushFront, ringUnlink, slabNext } from "./gpa-slab";
+  metaInUse, metaIsUsed, metaLen, metaAlign, ringPushFront, ringUnlink, slabNext, log2 } from "./gpa-slab";
 import { Block, dirFind, dirReserve, dirPut, dirRemove, dirRelease, entryKey, entryLen, entryKind, entryDetail,
   entrySet } from "./gpa-directory";
 
@@ -151,7 +151,7 @@ function largeAlloc(gpa: usize, len: usize, align: usize): usize {
   const backing = backingOf(gpa);
   if (!dirReserve(directoryOf(gpa), backing)) return 0;
   const ptr = allocate(backing, len, BLOCK_ALIGN);
-  if (ptr != 0) dirPut(directoryOf(gpa), ptr, len, Block.LARGE, 31 - clz<u32>(<u32>align));
+  if (ptr != 0) dirPut(directoryOf(gpa), ptr, len, Block.LARGE, log2(align));
   return ptr;
 }
 

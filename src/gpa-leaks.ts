@@ -17,7 +17,10 @@ export interface LeakReport {
   len: number;
   /** Its alignment; with `safety: false`, for small allocations, the alignment of its slot. */
   align: number;
-  /** The JavaScript stack of the call that allocated it, with `stackTraces: true`. */
+  /**
+   * The JavaScript stack of the call that allocated it, with `stackTraces: true`. Memory that an
+   * allocator stacked on the GPA (an arena) took for itself inside WebAssembly has none.
+   */
   stack?: string;
 }
 

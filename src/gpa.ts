@@ -74,15 +74,18 @@ const NO_LIMIT = 0xffffffff;
  * leaks visible. Put arenas on top of it; keep in it what outlives them.
  *
  * @example
- * const gpa = new GeneralPurposeAllocator();
+ * const gpa = new GeneralPurposeAllocator();        // safety on: misuse throws, leaks are reported
  * try {
  *   const allocator = gpa.allocator();
- *   using arena = new ArenaAllocator(allocator);
- *   const scratch = arena.allocator().alloc("f64", 1000);
- *   const result = allocator.alloc("f64", 10);      // outlives the arena; free it when done
+ *   const result = withArena(allocator, (scratch) => {
+ *     const temp = scratch.alloc("f64", 1000);      // freed with the arena
+ *     const out = allocator.alloc("f64", 10);       // outlives the arena
+ *     out.set(temp.subarray(0, 10));
+ *     return out;
+ *   });
  *   allocator.free(result);
  * } finally {
- *   if (gpa.deinit() === "leak") process.exitCode = 1;
+ *   if (gpa.deinit() === "leak") throw new Error("memory leak");
  * }
  */
 export class GeneralPurposeAllocator implements Disposable {
@@ -185,6 +188,7 @@ export class GeneralPurposeAllocator implements Disposable {
     };
   }
 
+  /** Calls deinit(), for `using`; leaks are reported as deinit() reports them. */
   [Symbol.dispose](): void {
     this.deinit();
   }
