@@ -33,12 +33,21 @@ describe.each(SAFETY_MODES)("memoryLimit and totalRequestedBytes (%s)", (_mode, 
     a.rawFree(first, 60);
   });
 
-  it("below the limit allocations succeed, small and large", () => {
-    const { a } = freshGpa({ safety, memoryLimit: 200_000 });
+  it("below the limit allocations succeed, small and large, up to it", () => {
+    const { heap, a } = freshGpa({ safety, memoryLimit: 200_000 });
     expect(a.rawAlloc(99)).not.toBe(0);
     expect(a.rawAlloc(150_000)).not.toBe(0);
     expect(a.rawAlloc(49_901)).not.toBe(0);
     expect(a.rawAlloc(1)).toBe(0);
+    heap.validate();
+  });
+
+  it("above the limit a single request fails, small or large, and the GPA stays empty", () => {
+    const { heap, gpa, a } = freshGpa({ safety, memoryLimit: 100 });
+    expect(a.rawAlloc(101)).toBe(0);
+    expect(() => a.alloc("u8", 200_000)).toThrow(OutOfMemoryError);
+    expect(gpa.stats()).toMatchObject({ liveAllocations: 0, liveBytes: 0, slabPages: 0, largeAllocations: 0 });
+    heap.validate();
   });
 
   it("a large request over the limit never reaches the backing allocator", () => {
@@ -46,6 +55,7 @@ describe.each(SAFETY_MODES)("memoryLimit and totalRequestedBytes (%s)", (_mode, 
     const calls = heap.stats().pageAllocCalls;
     expect(a.rawAlloc(PAGE + 1)).toBe(0);
     expect(heap.stats().pageAllocCalls).toBe(calls);
+    heap.validate();
   });
 
   it("growing in place counts against the limit; shrinking gives bytes back", () => {
@@ -73,11 +83,12 @@ describe.each(SAFETY_MODES)("memoryLimit and totalRequestedBytes (%s)", (_mode, 
   });
 
   it("the limit is settable: lowering it below the total fails only later allocations", () => {
-    const { gpa, a } = freshGpa({ safety });
+    const { heap, gpa, a } = freshGpa({ safety });
     const ptr = a.rawAlloc(500);
     gpa.memoryLimit = 100;
     expect(gpa.memoryLimit).toBe(100);
     expect(a.rawAlloc(1)).toBe(0);
+    heap.validate();
     a.rawFree(ptr, 500);
     expect(a.rawAlloc(100)).not.toBe(0);
     gpa.memoryLimit = Infinity;
