@@ -298,6 +298,19 @@ describe.each(SAFETY_MODES)("pages and the backing allocator (%s)", (_mode, safe
     heap.validate();
   });
 
+  it("hundreds of large allocations freed in a scrambled order keep the directory consistent", () => {
+    const { heap, gpa, a } = freshGpa({ safety });
+    const ptrs = Array.from({ length: 300 }, (_, i) => a.rawAlloc(MAX_SMALL + 1 + i));
+    expect(new Set(ptrs).size).toBe(300);
+    for (let i = 0; i < 300; i++) {
+      const j = (i * 7919) % 300;
+      a.rawFree(ptrs[j], MAX_SMALL + 1 + j);
+      if (i % 25 === 0) heap.validate();
+    }
+    expect(gpa.stats()).toMatchObject({ largeAllocations: 0, liveBytes: 0 });
+    heap.validate();
+  });
+
   it("when the backing allocator is out of memory, alloc throws OutOfMemoryError and nothing changes", () => {
     const heap = smallHeap({ maximumBytes: 2 * 1024 * 1024 });
     const { gpa, a } = freshGpa({ safety }, heap);
