@@ -6,6 +6,7 @@
 export const PEERS = [
   "plain typed arrays",
   "JS bump (floor)",
+  "JS reads (memory floor)",
   "wasm-arena ArenaAllocator",
   "wasm-arena GPA safety:false",
   "wasm-arena GPA safety:true",

@@ -64,11 +64,13 @@ export async function measureGroup(group: Group, settings: Settings, progress: P
  * seconds on one sample.
  */
 const BATCH_BELOW_NS = 5_000;
+/** Enough samples for a stable median; caps the wall time of cells whose calls are microseconds. */
+const MAX_SAMPLES = 5_000;
 
 /** Median nanoseconds per call over one mitata measurement. */
 async function timeCall(cell: Cell, settings: Settings): Promise<number> {
   const options = { min_cpu_time: settings.cpuTimeMs * 1e6, min_samples: settings.minSamples, gc: false as const,
-    batch_threshold: BATCH_BELOW_NS };
+    batch_threshold: BATCH_BELOW_NS, max_samples: MAX_SAMPLES };
   const { beforeEachCall, call } = cell;
   if (beforeEachCall === undefined) return (await measure(call, options)).p50;
   // mitata runs the [0] parameter function, untimed, before every timed call; batching calls

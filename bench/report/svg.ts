@@ -9,6 +9,7 @@ import { duration, speedup } from "./format";
 const COLOURS: Record<Peer, string> = {
   "plain typed arrays": "#999999",
   "JS bump (floor)": "#555555",
+  "JS reads (memory floor)": "#BBBBBB",
   "wasm-arena ArenaAllocator": "#0072B2",
   "wasm-arena GPA safety:false": "#009E73",
   "wasm-arena GPA safety:true": "#56B4E9",

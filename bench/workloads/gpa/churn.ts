@@ -96,6 +96,17 @@ export class RawChurn implements Churn {
     return checksum;
   }
 
+  /**
+   * Reads the first byte of each picked block, freeing nothing: the memory traffic any free of
+   * those blocks costs at least, to tell cache misses from the allocator's own work.
+   */
+  readVictims(): number {
+    const u8 = this.u8;
+    let checksum = 0;
+    for (let i = 0; i < this.victimCount; i++) checksum += u8[this.ptrs[this.victims[i]]];
+    return checksum;
+  }
+
   requestedBytes(): number {
     let total = 0;
     for (let slot = 0; slot < this.streams.live; slot++) total += this.lens[slot];

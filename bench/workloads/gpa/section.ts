@@ -41,7 +41,7 @@ function populate(live: number): Population {
   raw.push(rawPeer("tlsf", "AssemblyScript TLSF", "heap.alloc/free/realloc", new TlsfHeap()));
   // MemPool finds a block to free or realloc by walking its list of live blocks: O(live) each.
   raw.push(rawPeer("thing", "@thi.ng/malloc MemPool", "malloc/free/realloc", new ThingHeap(Math.max(16 * MIB, live * 640)),
-    Math.max(8, Math.round((OPS_PER_CALL * 1000) / live))));
+    Math.max(1, Math.round((OPS_PER_CALL * 1000) / live))));
   const typed = new TypedChurn(streams);
   typed.fill();
   for (const peer of raw) peer.churn.fill();
@@ -113,11 +113,17 @@ function groupsFor(live: number): (() => Group)[] {
     () => {
       const p = get();
       const victims = (peer: RawPeer) => Math.min(peer.ops, live >> 2);
+      const first = p.raw[0];
+      const reads: Cell = {
+        id: `gpa/${live}/free/reads`, peer: "JS reads (memory floor)", how: `first byte of each block, in ${first.peer}'s heap`,
+        opsPerCall: victims(first), call: () => first.churn.readVictims(),
+        beforeEachCall: () => first.churn.pickVictims(victims(first)), linearBytes: () => 0,
+      };
       return {
         variant: `${liveLabel(live)} · free`, unit: "free", afterRound,
-        cells: p.raw.map((peer) => rawCell(p, peer, "free", () => peer.churn.freeVictims(), victims(peer),
-          () => peer.churn.pickVictims(victims(peer)))),
-        references: references(live, "free", false),
+        cells: [reads, ...p.raw.map((peer) => rawCell(p, peer, "free", () => peer.churn.freeVictims(), victims(peer),
+          () => peer.churn.pickVictims(victims(peer))))],
+        references: [...references(live, "free", false), { label: "memory floor", cellId: `gpa/${live}/free/reads` }],
         extras: () => [memoryTable(p)],
         dispose: () => { population = undefined; },
       };
@@ -132,7 +138,9 @@ export function gpaSection(lives: number[]): Section {
     description: "Random churn over a fixed number of live allocations of mixed sizes (16 B to 64 KiB, "
       + "small ones most common, mean about 160 B), raw byte offsets: an alloc+free pair frees a random "
       + "live block and allocates a new one; a realloc resizes a random live block to a new random size; "
-      + "a free frees distinct random live blocks (they are reallocated, untimed, before the next call). "
+      + "a free frees distinct random live blocks (they are reallocated, untimed, before the next call); "
+      + "beside the frees, reading the first byte of the same blocks gives the memory floor, the cache and "
+      + "TLB misses any free of them pays. "
       + "Every new block has its first and last byte written. Plain typed arrays do the same with a new "
       + "Uint8Array per block; their frees cost nothing at the call and everything in the collector.",
     unavailable: gpaUnavailable,
