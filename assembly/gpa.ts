@@ -43,6 +43,12 @@ const HEADS: usize = BODY + 32;
 
 /** gpaInit's flags. */
 export const GPA_SAFETY: u32 = 1;
+/** Report every allocation and free to JavaScript, which records the stack of each. */
+export const GPA_TRACE: u32 = 2;
+
+/** Called with GPA_TRACE after each allocation (len > 0) and free (len 0) of `gpa`. */
+@external("env", "allocationTraced")
+declare function allocationTraced(gpa: usize, ptr: usize, len: usize): void;
 /** What new and freed memory is filled with under safety, as Zig's `undefined` is in debug. */
 const FILL: u8 = 0xAA;
 /** Every block the GPA takes from its backing allocator has this alignment. */
@@ -51,7 +57,9 @@ const BLOCK_ALIGN: usize = PAGE_SIZE;
 // @ts-ignore: decorator
 @inline export function backingOf(gpa: usize): usize { return load<u32>(gpa + BACKING); }
 // @ts-ignore: decorator
-@inline export function isSafe(gpa: usize): bool { return (load<u32>(gpa + FLAGS) & GPA_SAFETY) != 0; }
+@inline function flagsOf(gpa: usize): u32 { return load<u32>(gpa + FLAGS); }
+// @ts-ignore: decorator
+@inline export function isSafe(gpa: usize): bool { return (flagsOf(gpa) & GPA_SAFETY) != 0; }
 // @ts-ignore: decorator
 @inline export function directoryOf(gpa: usize): usize { return gpa + DIRECTORY; }
 // @ts-ignore: decorator
@@ -108,9 +116,13 @@ export function gpaAlloc(gpa: usize, len: usize, align: usize): usize {
   const ptr = c < CLASS_COUNT ? smallAlloc(gpa, c) : largeAlloc(gpa, len, align);
   if (ptr == 0) return 0;
   store<u32>(gpa + REQUESTED, requestedOf(gpa) + len);
-  if (isSafe(gpa)) {
-    if (c < CLASS_COUNT) store<u32>(metaAt(slabOf(ptr), slotIndex(slabOf(ptr), ptr)), metaInUse(len, align));
-    memory.fill(ptr, FILL, len);
+  const flags = flagsOf(gpa);
+  if (flags != 0) {
+    if ((flags & GPA_SAFETY) != 0) {
+      if (c < CLASS_COUNT) store<u32>(metaAt(slabOf(ptr), slotIndex(slabOf(ptr), ptr)), metaInUse(len, align));
+      memory.fill(ptr, FILL, len);
+    }
+    if ((flags & GPA_TRACE) != 0) allocationTraced(gpa, ptr, len);
   }
   return ptr;
 }
@@ -171,7 +183,8 @@ function largeAlloc(gpa: usize, len: usize, align: usize): usize {
  * reported and changes nothing; without, it is undefined behaviour, as in Zig's release modes.
  */
 export function gpaFree(gpa: usize, ptr: usize, len: usize, align: usize): Status {
-  if (isSafe(gpa)) {
+  const flags = flagsOf(gpa);
+  if ((flags & GPA_SAFETY) != 0) {
     const status = checkLive(gpa, ptr, len, align);
     if (status != Status.OK) return status;
     memory.fill(ptr, FILL, len);
@@ -181,6 +194,7 @@ export function gpaFree(gpa: usize, ptr: usize, len: usize, align: usize): Statu
   else if (len > MAX_SMALL) return fail(Status.INVALID_FREE, ptr);
   else smallFree(gpa, ptr);
   store<u32>(gpa + REQUESTED, requestedOf(gpa) - len);
+  if ((flags & GPA_TRACE) != 0) allocationTraced(gpa, ptr, 0);
   return Status.OK;
 }
 

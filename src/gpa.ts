@@ -6,7 +6,8 @@ import type { Allocator } from "./api";
 import type { Heap } from "./heap";
 import { defaultHeap } from "./heap";
 import { coreAllocatorOf, type CoreAllocator } from "./core-allocator";
-import { readLeaks, formatLeak, TracingAllocator, type LeakReport } from "./gpa-leaks";
+import { readLeaks, formatLeak, type LeakReport } from "./gpa-leaks";
+import { recordStacks, forgetStacks } from "./gpa-stacks";
 import { GpaStat } from "../bindings/exports";
 
 export type { LeakReport };
@@ -63,7 +64,9 @@ export interface GeneralPurposeAllocatorStats {
   sizeClasses: SizeClassStats[];
 }
 
+/** gpaInit's flags (assembly/gpa.ts). */
 const SAFETY_FLAG = 1;
+const TRACE_FLAG = 2;
 const PAGE_SIZE = 65536;
 /** The core's "no limit": requested bytes never reach it, since memory ends below 4 GiB. */
 const NO_LIMIT = 0xffffffff;
@@ -102,14 +105,9 @@ export class GeneralPurposeAllocator implements Disposable {
     const parent = coreAllocatorOf(backing, "the GPA's backing allocator");
     this.limit = checkLimit(options.memoryLimit ?? Infinity);
     this.onLeak = options.onLeak;
-    const flags = options.safety === false ? 0 : SAFETY_FLAG;
-    const plain = parent.child(parent.core.gpaInit(parent.liveHandle(), flags, coreLimit(this.limit)), "GeneralPurposeAllocator");
-    if (options.stackTraces === true) {
-      this.stacks = new Map();
-      this.gpa = new TracingAllocator(plain, "GeneralPurposeAllocator", this.stacks);
-    } else {
-      this.gpa = plain;
-    }
+    const flags = (options.safety === false ? 0 : SAFETY_FLAG) | (options.stackTraces === true ? TRACE_FLAG : 0);
+    this.gpa = parent.child(parent.core.gpaInit(parent.liveHandle(), flags, coreLimit(this.limit)), "GeneralPurposeAllocator");
+    this.stacks = options.stackTraces === true ? recordStacks(this.gpa) : undefined;
   }
 
   /** The Allocator interface of this GPA (the same object every time). */
@@ -124,9 +122,9 @@ export class GeneralPurposeAllocator implements Disposable {
    */
   deinit(): "ok" | "leak" {
     const leaked = this.detectLeaks();
+    if (this.stacks !== undefined) forgetStacks(this.gpa);
     this.gpa.core.destroy(this.gpa.liveHandle());
     this.gpa.retire();
-    this.stacks?.clear();
     return leaked === 0 ? "ok" : "leak";
   }
 

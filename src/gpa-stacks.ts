@@ -1,0 +1,47 @@
+// Allocation stacks for GPAs made with `stackTraces: true`. The core reports every allocation and
+// free of such a GPA as it happens, wherever the request came from (an arena stacked on the GPA
+// takes its chunks inside WebAssembly), and the JavaScript stack at that moment is kept by byte
+// offset until the allocation is freed.
+
+import type { CoreAllocator } from "./core-allocator";
+import { setTraceHandler } from "../bindings/instantiate";
+import type { LinearMemory } from "../bindings/linear-memory";
+
+/** Per heap memory: the traced GPAs by handle, each with the stacks of its live allocations. */
+const tracedByMemory = new WeakMap<LinearMemory, Map<number, Map<number, string>>>();
+
+/** Frames of the library itself, which lead from the user's call to the report: left out. */
+const LIBRARY_FRAME = /^\s*at (?:new )?(?:CoreAllocator|ArenaAllocator|FixedBufferAllocator|GeneralPurposeAllocator|Heap)\.|wasm:\/\/|wasm-function|^\s*at allocationTraced /;
+
+function callerStack(): string {
+  const lines = (new Error().stack ?? "").split("\n").slice(1);
+  let first = 0;
+  // Skip the report's own frames (up to the last WebAssembly frame), then the library's.
+  for (let i = 0; i < lines.length; i++) if (/wasm:\/\/|wasm-function/.test(lines[i])) first = i + 1;
+  while (first < lines.length && LIBRARY_FRAME.test(lines[first])) first++;
+  return lines.slice(first).join("\n");
+}
+
+/** Starts recording the stacks of `gpa`'s allocations; the map fills as it allocates. */
+export function recordStacks(gpa: CoreAllocator): Map<number, string> {
+  let traced = tracedByMemory.get(gpa.linear);
+  if (traced === undefined) {
+    const byHandle = new Map<number, Map<number, string>>();
+    setTraceHandler(gpa.linear, (allocator, ptr, len) => {
+      const stacks = byHandle.get(allocator);
+      if (stacks === undefined) return;
+      if (len === 0) stacks.delete(ptr);
+      else stacks.set(ptr, callerStack());
+    });
+    tracedByMemory.set(gpa.linear, byHandle);
+    traced = byHandle;
+  }
+  const stacks = new Map<number, string>();
+  traced.set(gpa.liveHandle(), stacks);
+  return stacks;
+}
+
+/** Stops recording for `gpa` (at deinit: its handle may be reused). */
+export function forgetStacks(gpa: CoreAllocator): void {
+  tracedByMemory.get(gpa.linear)?.delete(gpa.liveHandle());
+}
