@@ -60,24 +60,21 @@ function wrap(instance: WebAssembly.Instance, linear: LinearMemory): CoreInstanc
   return { core: instance.exports as unknown as CoreExports, linear };
 }
 
+function remember(build: Build, module: WebAssembly.Module): WebAssembly.Module {
+  compiled.set(build, module);
+  return module;
+}
+
 export function instantiateCoreSync(options: CoreOptions): CoreInstance {
   const build = buildFor(options.strategy);
-  let module = compiled.get(build);
-  if (module === undefined) {
-    module = new WebAssembly.Module(bytesOf(build));
-    compiled.set(build, module);
-  }
+  const module = compiled.get(build) ?? remember(build, new WebAssembly.Module(bytesOf(build)));
   const linear = createMemory(options);
   return wrap(new WebAssembly.Instance(module, imports(linear)), linear);
 }
 
 export async function instantiateCore(options: CoreOptions): Promise<CoreInstance> {
   const build = buildFor(options.strategy);
-  let module = compiled.get(build);
-  if (module === undefined) {
-    module = await WebAssembly.compile(bytesOf(build));
-    compiled.set(build, module);
-  }
+  const module = compiled.get(build) ?? remember(build, await WebAssembly.compile(bytesOf(build)));
   const linear = createMemory(options);
   return wrap(await WebAssembly.instantiate(module, imports(linear)), linear);
 }
