@@ -47,6 +47,8 @@ export interface Extra {
   title: string;
   columns: string[];
   rows: (string | number)[][];
+  /** What the figures mean, when they need saying. */
+  note?: string;
 }
 
 export interface Group {

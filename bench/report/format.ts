@@ -2,9 +2,10 @@
 
 /** A duration given in nanoseconds, in the unit that keeps it readable: "3.02 ns", "1.25 ms". */
 export function duration(ns: number): string {
-  if (ns < 1e3) return `${significant(ns)} ns`;
-  if (ns < 1e6) return `${significant(ns / 1e3)} µs`;
-  if (ns < 1e9) return `${significant(ns / 1e6)} ms`;
+  // Thresholds just below each unit, so that 999.7 ns reads "1.00 µs", not "1000 ns".
+  if (ns < 999.5) return `${significant(ns)} ns`;
+  if (ns < 999.5e3) return `${significant(ns / 1e3)} µs`;
+  if (ns < 999.5e6) return `${significant(ns / 1e6)} ms`;
   return `${significant(ns / 1e9)} s`;
 }
 

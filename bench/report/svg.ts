@@ -17,11 +17,11 @@ const COLOURS: Record<Peer, string> = {
   "@thi.ng/malloc MemPool": "#CC79A7",
 };
 
-const WIDTH = 1080;
-const PLOT_LEFT = 270;
-const PLOT_WIDTH = 560;
+const WIDTH = 1100;
+const PLOT_LEFT = 340;
+const PLOT_WIDTH = 520;
 /** Where the column comparing each bar with the group's first reference starts. */
-const VERSUS_LEFT = 920;
+const VERSUS_LEFT = 950;
 const BAR = 18;
 const BAR_GAP = 6;
 const PANEL_TITLE = 26;
@@ -35,9 +35,11 @@ function text(x: number, y: number, content: string, attributes = ""): string {
   return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attributes}>${escape(content)}</text>`;
 }
 
-/** The bar's label: the peer, or what it does when every bar in the panel is the same peer. */
+/** The bar's label: the peer, with what it does when the panel has that peer more than once. */
 function labelOf(cell: CellResult, group: GroupResult): string {
-  return group.cells.every((other) => other.peer === cell.peer) ? cell.how : cell.peer;
+  const same = group.cells.filter((other) => other.peer === cell.peer).length;
+  if (same === group.cells.length) return cell.how;
+  return same > 1 ? `${cell.peer} (${cell.how})` : cell.peer;
 }
 
 /** A gridline label: "10 ns", "1 µs". */

@@ -80,13 +80,13 @@ function withBacking(input: Int32Array, heap: Heap, backing: Allocator, name: st
 
 export function arenaOnPagesCompute(input: Int32Array): Cell {
   const heap = Heap.create();
-  return withBacking(input, heap, heap.pageAllocator, "arena-pages", "withArena over heap.pageAllocator");
+  return withBacking(input, heap, heap.pageAllocator, "arena-pages", "over heap.pageAllocator");
 }
 
 export function arenaOnGpaCompute(input: Int32Array): Cell {
   const heap = Heap.create();
   const gpa = createGpa({ safety: false, heap });
-  return withBacking(input, heap, gpa.allocator(), "arena-gpa", "withArena over a GPA (safety:false)");
+  return withBacking(input, heap, gpa.allocator(), "arena-gpa", "over a GPA, safety:false");
 }
 
 /** TLSF: views are taken after the allocations that may grow (and so detach) the memory. */
