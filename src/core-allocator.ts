@@ -17,12 +17,6 @@ const ANY_ALIGN = 0;
 
 export class CoreAllocator implements Allocator {
   private handle: number;
-  /**
-   * The allocator this one was made from. The core calls it by handle only, so holding it here is
-   * what keeps a backing whose record is given back when collected (a FixedBufferAllocator's)
-   * alive for as long as anything it backs.
-   */
-  backing: CoreAllocator | undefined = undefined;
 
   constructor(
     readonly heap: Heap,
@@ -31,6 +25,12 @@ export class CoreAllocator implements Allocator {
     handle: number,
     /** The owning class, for error messages. */
     private readonly owner: string,
+    /**
+     * The allocator this one was made from. The core calls it by handle only, so holding it here
+     * is what keeps a backing whose record is given back when collected (a FixedBufferAllocator's)
+     * alive for as long as anything it backs.
+     */
+    readonly backing?: CoreAllocator,
   ) {
     this.handle = handle;
   }
@@ -44,9 +44,7 @@ export class CoreAllocator implements Allocator {
   /** An allocator on the same heap for another record, such as one this allocator backs. */
   child(handle: number, owner: string): CoreAllocator {
     if (handle === 0) throw new OutOfMemoryError(0, ` for the ${owner}'s state`);
-    const child = new CoreAllocator(this.heap, this.core, this.linear, handle, owner);
-    child.backing = this;
-    return child;
+    return new CoreAllocator(this.heap, this.core, this.linear, handle, owner, this);
   }
 
   /** Ends this handle: every later call throws AllocatorDeinitializedError. */
