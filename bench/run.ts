@@ -34,9 +34,7 @@ const sections: Section[] = [
 const results: SectionResult[] = [];
 for (const section of sections) {
   log(`\n${section.title}`);
-  const result: SectionResult = { id: section.id, title: section.title, description: section.description,
-    unavailable: section.unavailable, groups: [] };
-  if (section.unavailable !== undefined) log(`  not available: ${section.unavailable}`);
+  const result: SectionResult = { id: section.id, title: section.title, description: section.description, groups: [] };
   for (const build of section.groups) {
     const group = build();
     const groupStarted = Date.now();

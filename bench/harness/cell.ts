@@ -74,7 +74,5 @@ export interface Section {
   title: string;
   /** What the workload does, for the report. */
   description: string;
-  /** Why a section could not run at all ("GeneralPurposeAllocator is not exported"), if so. */
-  unavailable?: string;
   groups: (() => Group)[];
 }

@@ -55,7 +55,6 @@ export interface SectionResult {
   id: string;
   title: string;
   description: string;
-  unavailable?: string;
   groups: GroupResult[];
 }
 

@@ -53,7 +53,6 @@ function section(result: SectionResult, chart: string | undefined): string {
   return [
     `## ${result.title}`,
     result.description,
-    ...(result.unavailable === undefined ? [] : [`> **Not available:** ${result.unavailable}.`]),
     ...(chart === undefined ? [] : [`![${result.title}: time per operation, log scale](${chart})`]),
     ...result.groups.map(groupTables),
   ].join("\n\n");
@@ -81,9 +80,11 @@ function method(run: RunResult): string {
     [
       `- Every peer runs in this one process. The cells of a group are measured in ${rounds} rounds, `
         + "interleaved and in a rotated order each round, after a full collection (`--expose-gc`).",
-      `- A round is one mitata measurement (≥ ${cpuTimeMs} ms and ≥ ${minSamples} samples); its median `
-        + "time per call, divided by the operations per call, is the round's figure. Tables give the median "
-        + "of the rounds in bold and the fastest and slowest round below it.",
+      `- A round is one mitata measurement (≥ ${cpuTimeMs} ms and ≥ ${minSamples} samples); its mean `
+        + "time per call (all samples but the two fastest and two slowest), divided by the operations per "
+        + "call, is the round's figure. The mean, because collector pauses hit some calls and not others: a "
+        + "median of calls would leave out the cost garbage adds. Tables give the median of the rounds in "
+        + "bold and the fastest and slowest round below it.",
       "- Ratios divide a cell's median by the reference's median from the same run.",
       `- Garbage collections are counted apart from the timing: each cell runs alone for ${gcWindowMs} ms `
         + "more while a `PerformanceObserver` on `\"gc\"` records every collection; the table gives "

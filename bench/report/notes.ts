@@ -26,17 +26,17 @@ const RAW_PATH = "**Raw path against the floor and MemPool.** The floor and MemP
   + "view path (the arena's region read and advanced in JavaScript, WebAssembly called only for a new "
   + "chunk), with the argument checks folded into one comparison.";
 
-/** `slot`: what a free of this GPA does to the freed slot. */
-const freeFlat = (slot: string) => "**Free cost from 1,000 to 1,000,000 live.** The free itself does the same O(1) work "
-  + "at every size (a slab lookup by address and a push on its free list); what grows is memory latency. "
+const FREE_FLAT = "**Free cost from 1,000 to 1,000,000 live.** The free itself does the same O(1) work "
+  + "at every size (a slab found from the address, a push on its free list); what grows is memory latency. "
   + "A million mixed-size blocks span about 150 MB, far beyond the caches and the TLB, so a random free "
-  + `misses on the freed slot (${slot}) and on its slab's `
-  + "header, which sits at the slab's far end, another 4 KiB page. The "
-  + "memory floor shows it: merely reading the first byte of the same blocks grows about as much (the "
-  + "ratios beside the target), and so does TLSF, whose free is O(1) by construction. What would "
-  + "flatten it is locality, not a different algorithm: keeping free-list links in the slab header (a "
-  + "bitmap) so that a free touches one cache line instead of two would cut one miss; frees that follow "
-  + "their allocations closely, or an arena for short-lived data, avoid the misses altogether.";
+  + "misses on the freed slot (without safety the free list's link is written into it; with safety the "
+  + "slot's metadata word is checked and takes the link, and the whole block is filled with 0xAA) and on "
+  + "its slab's header, which sits at the slab's far end, another 4 KiB page. The memory floor shows it: "
+  + "merely reading the first byte of the same blocks grows as much or more (the ratios beside the "
+  + "target), and so does TLSF, whose free is O(1) by construction. What would flatten it is locality, "
+  + "not a different algorithm: keeping free-list links in the slab header (a bitmap) so that a free "
+  + "touches one cache line instead of two would cut one miss; frees that follow their allocations "
+  + "closely, or an arena for short-lived data, avoid the misses altogether.";
 
 export const MISSED_TARGET_NOTES: Record<string, string> = {
   "batch-view-speedup": "**View path against plain typed arrays.** Plain typed arrays cost what the "
@@ -47,7 +47,6 @@ export const MISSED_TARGET_NOTES: Record<string, string> = {
   "batch-view-floor": VIEW_PATH,
   "batch-raw-floor": RAW_PATH,
   "batch-raw-thing": RAW_PATH,
-  "gpa-free-flat-gpa-fast": freeFlat("without safety the free list's link is written into it"),
-  "gpa-free-flat-gpa-safe": freeFlat("with safety its metadata word is checked and takes the free list's link, "
-    + "and the whole block is filled with 0xAA"),
+  "gpa-free-flat-gpa-fast": FREE_FLAT,
+  "gpa-free-flat-gpa-safe": FREE_FLAT,
 };

@@ -2,12 +2,11 @@
 // outlives it. Every call is followed by the caller reading the result's ends and releasing it,
 // so a call's figure covers the result's whole life.
 
-import { Heap, withArena, type Allocator } from "wasm-arena";
+import { Heap, GeneralPurposeAllocator, withArena, type Allocator } from "wasm-arena";
 import { MemPool } from "@thi.ng/malloc";
 import type { Cell, Peer } from "../../harness/cell";
 import { JsBump } from "../../peers/js-bump";
 import { createTlsf } from "../../peers/tlsf";
-import { createGpa } from "../../peers/gpa";
 import { outOfMemory } from "../batch/view-peers";
 
 /** The input of `n` elements every peer gets. */
@@ -85,7 +84,7 @@ export function arenaOnPagesCompute(input: Int32Array): Cell {
 
 export function arenaOnGpaCompute(input: Int32Array): Cell {
   const heap = Heap.create();
-  const gpa = createGpa({ safety: false, heap });
+  const gpa = new GeneralPurposeAllocator({ safety: false, heap });
   return withBacking(input, heap, gpa.allocator(), "arena-gpa", "over a GPA, safety:false");
 }
 

@@ -1,7 +1,6 @@
 // The computeResult section: the two-allocator pattern on inputs of 1 Ki to 1 Mi elements.
 
 import type { Cell, Section } from "../../harness/cell";
-import { gpaUnavailable } from "../../peers/gpa";
 import { inputOf, expectedChecksum, plainCompute, floorCompute, arenaOnPagesCompute, arenaOnGpaCompute,
   tlsfCompute, thingCompute } from "./peers";
 
@@ -14,13 +13,11 @@ export function computeResultSection(sizes: number[]): Section {
     title: "computeResult",
     description: "API.md's two-allocator computeResult: doubles an Int32Array input into scratch memory "
       + "from an arena that dies with the call, copies it into a result from the backing allocator, and "
-      + "returns the result; the caller reads its two ends and frees it. One operation is one call."
-      + (gpaUnavailable === undefined ? "" : ` The GPA-backed variant is missing: ${gpaUnavailable}.`),
+      + "returns the result; the caller reads its two ends and frees it. One operation is one call.",
     groups: sizes.map((n) => () => {
       const input = inputOf(n);
-      const cells: Cell[] = [plainCompute(input), floorCompute(input), arenaOnPagesCompute(input)];
-      if (gpaUnavailable === undefined) cells.push(arenaOnGpaCompute(input));
-      cells.push(tlsfCompute(input), thingCompute(input));
+      const cells: Cell[] = [plainCompute(input), floorCompute(input), arenaOnPagesCompute(input),
+        arenaOnGpaCompute(input), tlsfCompute(input), thingCompute(input)];
       return {
         variant: `${countLabel(n)} elements`, unit: "call", checksum: expectedChecksum(input), cells,
         references: [

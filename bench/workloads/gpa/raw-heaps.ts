@@ -2,9 +2,8 @@
 // adapter is what a user of that allocator writes, one call into the allocator per operation
 // where its API allows.
 
-import { Heap, type Allocator } from "wasm-arena";
+import { Heap, GeneralPurposeAllocator, type Allocator } from "wasm-arena";
 import { MemPool } from "@thi.ng/malloc";
-import { createGpa, type Gpa } from "../../peers/gpa";
 import { createTlsf, type TlsfModule } from "../../peers/tlsf";
 
 export interface RawHeap {
@@ -33,12 +32,10 @@ function outOfMemory(len: number): never {
  */
 export class GpaHeap implements RawHeap {
   readonly heap = Heap.create({ initialBytes: 16 << 20 });
-  readonly gpa: Gpa;
   private readonly allocator: Allocator;
 
   constructor(safety: boolean) {
-    this.gpa = createGpa({ safety, heap: this.heap });
-    this.allocator = this.gpa.allocator();
+    this.allocator = new GeneralPurposeAllocator({ safety, heap: this.heap }).allocator();
   }
 
   alloc(len: number): number {

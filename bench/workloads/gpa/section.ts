@@ -3,7 +3,6 @@
 // typed arrays; and the bytes each holds against the bytes its live allocations requested.
 
 import type { Cell, Extra, Group, Peer, Reference, Section } from "../../harness/cell";
-import { gpaUnavailable } from "../../peers/gpa";
 import { streamsFor } from "./mixed-sizes";
 import { GpaHeap, TlsfHeap, ThingHeap, type RawHeap } from "./raw-heaps";
 import { RawChurn, TypedChurn } from "./churn";
@@ -33,15 +32,14 @@ function populate(live: number): Population {
   const streams = streamsFor(live);
   const rawPeer = (key: string, peer: Peer, how: string, heap: RawHeap, ops = OPS_PER_CALL): RawPeer =>
     ({ key, peer, how, churn: new RawChurn(heap, streams), ops, peakRequested: 0, peakHeld: 0 });
-  const raw: RawPeer[] = [];
-  if (gpaUnavailable === undefined) {
-    raw.push(rawPeer("gpa-fast", "wasm-arena GPA safety:false", "rawAlloc/rawFree/rawRemap", new GpaHeap(false)));
-    raw.push(rawPeer("gpa-safe", "wasm-arena GPA safety:true", "rawAlloc/rawFree/rawRemap", new GpaHeap(true)));
-  }
-  raw.push(rawPeer("tlsf", "AssemblyScript TLSF", "heap.alloc/free/realloc", new TlsfHeap()));
-  // MemPool finds a block to free or realloc by walking its list of live blocks: O(live) each.
-  raw.push(rawPeer("thing", "@thi.ng/malloc MemPool", "malloc/free/realloc", new ThingHeap(Math.max(16 * MIB, live * 640)),
-    Math.max(1, Math.round((OPS_PER_CALL * 1000) / live))));
+  const raw: RawPeer[] = [
+    rawPeer("gpa-fast", "wasm-arena GPA safety:false", "rawAlloc, rawFree; realloc: rawRemap or move", new GpaHeap(false)),
+    rawPeer("gpa-safe", "wasm-arena GPA safety:true", "rawAlloc, rawFree; realloc: rawRemap or move", new GpaHeap(true)),
+    rawPeer("tlsf", "AssemblyScript TLSF", "heap.alloc/free/realloc", new TlsfHeap()),
+    // MemPool finds a block to free or realloc by walking its list of live blocks: O(live) each.
+    rawPeer("thing", "@thi.ng/malloc MemPool", "malloc/free/realloc", new ThingHeap(Math.max(16 * MIB, live * 640)),
+      Math.max(1, Math.round((OPS_PER_CALL * 1000) / live))),
+  ];
   const typed = new TypedChurn(streams);
   typed.fill();
   for (const peer of raw) peer.churn.fill();
@@ -143,7 +141,6 @@ export function gpaSection(lives: number[]): Section {
       + "TLB misses any free of them pays. "
       + "Every new block has its first and last byte written. Plain typed arrays do the same with a new "
       + "Uint8Array per block; their frees cost nothing at the call and everything in the collector.",
-    unavailable: gpaUnavailable,
     groups: lives.flatMap(groupsFor),
   };
 }
