@@ -85,7 +85,9 @@ function method(run: RunResult): string {
         + "call, is the round's figure. The mean, because collector pauses hit some calls and not others: a "
         + "median of calls would leave out the cost garbage adds. Tables give the median of the rounds in "
         + "bold and the fastest and slowest round below it.",
-      "- Ratios divide a cell's median by the reference's median from the same run.",
+      "- Ratios are times from the same run. Against a reference in the same group they are the median "
+        + "of the per-round ratios (both cells were measured in the same round, so a slow moment of the "
+        + "machine cancels out); against a reference in another group, the ratio of the two medians.",
       `- Garbage collections are counted apart from the timing: each cell runs alone for ${gcWindowMs} ms `
         + "more while a `PerformanceObserver` on `\"gc\"` records every collection; the table gives "
         + "collections and milliseconds of pause per second of that work. Peak JS memory is sampled in "

@@ -1,6 +1,7 @@
 // The issue's targets, checked against a run's figures. Reported in RESULTS.md, asserted nowhere.
 
-import type { CellResult, RunResult } from "../harness/results";
+import type { RunResult } from "../harness/results";
+import { indexCells, ratioOf } from "../harness/ratios";
 import { ratio, significant } from "./format";
 
 export interface TargetResult {
@@ -35,14 +36,10 @@ const atMost = (limit: number, what: string): Rule => ({
 });
 
 export function checkTargets(run: RunResult): TargetResult[] {
-  const byId = new Map<string, CellResult>();
-  for (const section of run.sections) for (const group of section.groups) for (const cell of group.cells) byId.set(cell.id, cell);
-  const median = (id: string) => byId.get(id)?.ns?.median;
-  const over = (id: string, referenceId: string) => {
-    const [cell, reference] = [median(id), median(referenceId)];
-    return cell === undefined || reference === undefined ? undefined : cell / reference;
-  };
-  const rawGc = byId.get("batch/raw/arena")?.gc;
+  const index = indexCells(run.sections);
+  const over = (id: string, referenceId: string) => ratioOf(index, id, referenceId) ?? undefined;
+  const raw = index.get("batch/raw/arena")?.cell;
+  const rawGc = raw?.gc;
   const results = [
     judge("batch-view-speedup", "processBatch, view path: ≥ 20× faster than plain typed arrays",
       over("batch/view/plain", "batch/view/arena"), {
@@ -57,7 +54,7 @@ export function checkTargets(run: RunResult): TargetResult[] {
     judge("batch-raw-thing", "processBatch, raw path: faster than @thi.ng/malloc malloc + freeAll",
       over("batch/raw/arena", "batch/raw/thing"), atMost(1, "time ÷ MemPool")),
     judge("batch-raw-gc", "processBatch, raw path: ≤ 5 garbage collections per 2 s of work",
-      median("batch/raw/arena") === undefined ? undefined : rawGc?.perSecond, {
+      raw?.ns === undefined ? undefined : rawGc?.perSecond, {
         measured: (perSecond) => `${significant(perSecond * 2)} per 2 s (${rawGc?.events} in ${significant(rawGc?.seconds ?? 0)} s)`,
         passes: (perSecond) => perSecond * 2 <= 5,
         shortfall: (perSecond) => `${significant(perSecond * 2 - 5)} too many per 2 s`,
@@ -65,7 +62,7 @@ export function checkTargets(run: RunResult): TargetResult[] {
     resetTarget(run),
   ];
   // The live counts the GPA section ran, from its cell ids ("gpa/32000/pair/tlsf").
-  const lives = [...byId.keys()].map((id) => /^gpa\/(\d+)\/pair\/tlsf$/.exec(id)).filter((m) => m !== null)
+  const lives = [...index.keys()].map((id) => /^gpa\/(\d+)\/pair\/tlsf$/.exec(id)).filter((m) => m !== null)
     .map((m) => Number(m[1]));
   for (const live of lives) {
     const label = `${live.toLocaleString("en")} live`;
