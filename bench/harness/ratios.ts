@@ -29,13 +29,12 @@ export function ratioOf(index: ReturnType<typeof indexCells>, cellId: string, re
   return timeRatio(cell?.cell, reference?.cell, cell !== undefined && cell.group === reference?.group);
 }
 
-/** Fills every cell's `ratios` and every reference's median. */
+/** Fills every cell's `ratios`. */
 export function computeRatios(sections: SectionResult[]): void {
   const index = indexCells(sections);
   for (const section of sections) {
     for (const group of section.groups) {
       for (const reference of group.references) {
-        reference.medianNs = index.get(reference.cellId)?.cell.ns?.median;
         for (const cell of group.cells) cell.ratios[reference.label] = ratioOf(index, cell.id, reference.cellId);
       }
     }

@@ -37,16 +37,11 @@ export interface CellResult {
   error?: string;
 }
 
-/** A reference with its cell's median ns per operation, once ratios are computed. */
-export interface ReferenceResult extends Reference {
-  medianNs?: number;
-}
-
 export interface GroupResult {
   variant: string;
   unit: string;
   /** What the cells' ratios are computed against. */
-  references: ReferenceResult[];
+  references: Reference[];
   cells: CellResult[];
   extras: Extra[];
 }

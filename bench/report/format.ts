@@ -14,9 +14,9 @@ export function ratio(value: number | null | undefined): string {
   return value === null || value === undefined ? "—" : `${significant(value)}×`;
 }
 
-/** How many times faster `ns` is than `baselineNs` (or slower, below 1): "25.3× faster". */
-export function speedup(baselineNs: number, ns: number): string {
-  return baselineNs >= ns ? `${significant(baselineNs / ns)}× faster` : `${significant(ns / baselineNs)}× slower`;
+/** A time ratio as a speed-up: 0.04 is "25.0× faster", 1.5 is "1.50× slower". */
+export function speedup(timeRatio: number): string {
+  return timeRatio <= 1 ? `${significant(1 / timeRatio)}× faster` : `${significant(timeRatio)}× slower`;
 }
 
 export function mebibytes(bytes: number): string {

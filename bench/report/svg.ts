@@ -52,7 +52,6 @@ function panel(group: GroupResult, top: number): { svg: string; height: number }
   const high = Math.max(low + 1, Math.ceil(Math.log10(Math.max(...values, 1))));
   const x = (ns: number) => PLOT_LEFT + ((Math.log10(ns) - low) / (high - low)) * PLOT_WIDTH;
   const versus = group.references[0];
-  const versusNs = versus?.medianNs;
   const parts: string[] = [text(8, top + 17, `${group.variant} — time per ${group.unit}`, `class="panel"`)];
   if (versus !== undefined) parts.push(text(VERSUS_LEFT, top + 17, `vs ${versus.label}`, `class="tick"`));
   const barsTop = top + PANEL_TITLE;
@@ -75,8 +74,9 @@ function panel(group: GroupResult, top: number): { svg: string; height: number }
     const mid = y + BAR / 2;
     parts.push(`<line x1="${x(min).toFixed(1)}" y1="${mid}" x2="${x(max).toFixed(1)}" y2="${mid}" class="whisker"/>`);
     parts.push(text(Math.max(end, x(max)) + 6, y + BAR - 5, duration(median), `class="value"`));
-    if (versusNs !== undefined && Math.abs(versusNs - median) > 1e-9 * median) {
-      parts.push(text(VERSUS_LEFT, y + BAR - 5, speedup(versusNs, median), `class="label"`));
+    const versusRatio = versus === undefined ? null : cell.ratios[versus.label];
+    if (versusRatio !== null && versusRatio !== undefined && cell.id !== versus?.cellId) {
+      parts.push(text(VERSUS_LEFT, y + BAR - 5, speedup(versusRatio), `class="label"`));
     }
   });
   return { svg: parts.join("\n"), height: PANEL_TITLE + barsHeight + AXIS + PANEL_GAP };
