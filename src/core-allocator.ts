@@ -4,7 +4,7 @@
 
 import type { Allocator, AllocOptions } from "./api";
 import type { Heap } from "./heap";
-import { kindInfo, type ElementKind, type KindInfo, type View, type ViewOf } from "./kinds";
+import { kindInfo, makeView, type ElementKind, type KindInfo, type View, type ViewOf } from "./kinds";
 import { byteLength, checkAlign, checkOffset, DEFAULT_RAW_ALIGN } from "./checks";
 import { AllocatorDeinitializedError, DetachedViewError, DoubleFreeError, HeapCorruptionError,
   InvalidFreeError, OutOfMemoryError } from "./errors";
@@ -60,7 +60,7 @@ export class CoreAllocator implements Allocator {
     if (options !== undefined || bytes === 0) return this.allocWith(info, n, bytes, options) as ViewOf<K>;
     const ptr = this.core.alloc(this.liveHandle(), bytes, info.size) >>> 0;
     if (ptr === 0) throw this.outOfMemory(bytes);
-    return info.view(this.linear.buffer, ptr, n) as ViewOf<K>;
+    return makeView(info.name, this.linear.buffer, ptr, n) as ViewOf<K>;
   }
 
   private allocWith(info: KindInfo, n: number, bytes: number, options: AllocOptions | undefined): View {
@@ -70,7 +70,7 @@ export class CoreAllocator implements Allocator {
     if (bytes === 0) return new info.ctor(0) as View;
     const ptr = this.core.alloc(handle, bytes, align) >>> 0;
     if (ptr === 0) throw this.outOfMemory(bytes);
-    const view = info.view(this.linear.buffer, ptr, n);
+    const view = makeView(info.name, this.linear.buffer, ptr, n);
     if (options?.zero === true) view.fill(info.zero as never);
     return view;
   }

@@ -26,40 +26,70 @@ export interface KindInfo {
   /** Bytes per element, which is also the natural alignment. */
   readonly size: number;
   readonly zero: 0 | 0n;
-  /**
-   * A view of `n` elements at byte offset `ptr`. One function per kind, so that each `new` site
-   * sees a single constructor and the engine can inline it.
-   */
-  readonly view: (buffer: ArrayBufferLike, ptr: number, n: number) => View;
+  readonly name: KindName;
 }
 
 export const KINDS: Readonly<Record<KindName, KindInfo>> = {
-  i8: { ctor: Int8Array, size: 1, zero: 0, view: (b, p, n) => new Int8Array(b, p, n) },
-  u8: { ctor: Uint8Array, size: 1, zero: 0, view: (b, p, n) => new Uint8Array(b, p, n) },
-  u8c: { ctor: Uint8ClampedArray, size: 1, zero: 0, view: (b, p, n) => new Uint8ClampedArray(b, p, n) },
-  i16: { ctor: Int16Array, size: 2, zero: 0, view: (b, p, n) => new Int16Array(b, p, n) },
-  u16: { ctor: Uint16Array, size: 2, zero: 0, view: (b, p, n) => new Uint16Array(b, p, n) },
-  i32: { ctor: Int32Array, size: 4, zero: 0, view: (b, p, n) => new Int32Array(b, p, n) },
-  u32: { ctor: Uint32Array, size: 4, zero: 0, view: (b, p, n) => new Uint32Array(b, p, n) },
-  f32: { ctor: Float32Array, size: 4, zero: 0, view: (b, p, n) => new Float32Array(b, p, n) },
-  f64: { ctor: Float64Array, size: 8, zero: 0, view: (b, p, n) => new Float64Array(b, p, n) },
-  i64: { ctor: BigInt64Array, size: 8, zero: 0n, view: (b, p, n) => new BigInt64Array(b, p, n) },
-  u64: { ctor: BigUint64Array, size: 8, zero: 0n, view: (b, p, n) => new BigUint64Array(b, p, n) },
+  i8: { name: "i8", ctor: Int8Array, size: 1, zero: 0 },
+  u8: { name: "u8", ctor: Uint8Array, size: 1, zero: 0 },
+  u8c: { name: "u8c", ctor: Uint8ClampedArray, size: 1, zero: 0 },
+  i16: { name: "i16", ctor: Int16Array, size: 2, zero: 0 },
+  u16: { name: "u16", ctor: Uint16Array, size: 2, zero: 0 },
+  i32: { name: "i32", ctor: Int32Array, size: 4, zero: 0 },
+  u32: { name: "u32", ctor: Uint32Array, size: 4, zero: 0 },
+  f32: { name: "f32", ctor: Float32Array, size: 4, zero: 0 },
+  f64: { name: "f64", ctor: Float64Array, size: 8, zero: 0 },
+  i64: { name: "i64", ctor: BigInt64Array, size: 8, zero: 0n },
+  u64: { name: "u64", ctor: BigUint64Array, size: 8, zero: 0n },
 };
 
 const byConstructor = new Map<unknown, KindInfo>(Object.values(KINDS).map((k) => [k.ctor, k]));
 
 /** The kind `kind` names; TypeError for anything else. */
 export function kindInfo(kind: ElementKind): KindInfo {
-  const found: KindInfo | undefined = typeof kind === "string" ? KINDS[kind] : byConstructor.get(kind);
-  // A name like "toString" finds an inherited member, which has no `size`.
-  if (found === undefined || found.size === undefined) throw unknownKind(kind);
+  // A switch of constant names compiles to a few pointer compares, where a keyed load from KINDS
+  // turns megamorphic as soon as one call site sees several kinds.
+  switch (kind) {
+    case "f64": return KINDS.f64;
+    case "i32": return KINDS.i32;
+    case "u8": return KINDS.u8;
+    case "f32": return KINDS.f32;
+    case "u32": return KINDS.u32;
+    case "i8": return KINDS.i8;
+    case "u8c": return KINDS.u8c;
+    case "i16": return KINDS.i16;
+    case "u16": return KINDS.u16;
+    case "i64": return KINDS.i64;
+    case "u64": return KINDS.u64;
+  }
+  const found = byConstructor.get(kind);
+  if (found === undefined) throw unknownKind(kind);
   return found;
 }
 
 function unknownKind(kind: unknown): TypeError {
   return new TypeError(`unknown element kind ${String((kind as { name?: string })?.name ?? kind)}; `
       + `expected one of ${Object.keys(KINDS).join(", ")} or a typed array constructor`);
+}
+
+/**
+ * A view of `n` elements of kind `name` at byte offset `ptr`. Each `new` site sees one constructor,
+ * and once the caller's kind is a constant the engine keeps only its case and inlines it.
+ */
+export function makeView(name: KindName, buffer: ArrayBufferLike, ptr: number, n: number): View {
+  switch (name) {
+    case "f64": return new Float64Array(buffer, ptr, n);
+    case "i32": return new Int32Array(buffer, ptr, n);
+    case "u8": return new Uint8Array(buffer, ptr, n);
+    case "f32": return new Float32Array(buffer, ptr, n);
+    case "u32": return new Uint32Array(buffer, ptr, n);
+    case "i8": return new Int8Array(buffer, ptr, n);
+    case "u8c": return new Uint8ClampedArray(buffer, ptr, n);
+    case "i16": return new Int16Array(buffer, ptr, n);
+    case "u16": return new Uint16Array(buffer, ptr, n);
+    case "i64": return new BigInt64Array(buffer, ptr, n);
+    case "u64": return new BigUint64Array(buffer, ptr, n);
+  }
 }
 
 /** The kind of an existing view, or undefined if it is not a typed array. */
