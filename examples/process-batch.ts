@@ -47,17 +47,20 @@ export function processBatchArena(arena: ArenaAllocator): number {
 
 /**
  * The raw path: byte offsets instead of views, read and written through the heap's whole-memory
- * views. No view objects at all, so no garbage; the subarray calls here exist only to share
- * processItem with the other versions.
+ * views. No view objects at all, so no garbage. reserve() first makes sure the batch fits in the
+ * memory the heap already has (the arena's retained capacity counts), so the whole-memory views
+ * taken once stay valid for the batch.
  */
 export function processBatchRaw(arena: ArenaAllocator, heap: Heap): number {
   const scratch = arena.allocator();
+  const batchBytes = ITEMS * (KEY_BYTES + SAMPLES * 8 + BINS * 4 + 16);
+  heap.reserve(Math.max(0, batchBytes - arena.queryCapacity()));
+  const u8 = heap.u8, f64 = heap.f64, i32 = heap.i32;
   let checksum = 0;
   for (let item = 0; item < ITEMS; item++) {
     const key = scratch.rawAlloc(KEY_BYTES, 1);
     const samples = scratch.rawAlloc(SAMPLES * 8, 8);
     const bins = scratch.rawAlloc(BINS * 4, 4);
-    const u8 = heap.u8, f64 = heap.f64, i32 = heap.i32;
     u8[key] = item & 0xff;
     u8[key + KEY_BYTES - 1] = item >>> 8;
     i32.fill(0, bins >> 2, (bins >> 2) + BINS);
