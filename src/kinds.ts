@@ -91,8 +91,3 @@ export function makeView(name: KindName, buffer: ArrayBufferLike, ptr: number, n
     case "u64": return new BigUint64Array(buffer, ptr, n);
   }
 }
-
-/** The kind of an existing view, or undefined if it is not a typed array. */
-export function kindOfView(view: unknown): KindInfo | undefined {
-  return ArrayBuffer.isView(view) ? byConstructor.get(view.constructor) : undefined;
-}
