@@ -16,11 +16,23 @@ export interface Churn {
   requestedBytes(): number;
 }
 
+/** A position in the shared random streams, wrapping at their end. */
+class StreamCursor {
+  private at = 0;
+
+  /** This operation's position; moves on. */
+  next(): number {
+    const at = this.at;
+    this.at = (at + 1) & STREAM_MASK;
+    return at;
+  }
+}
+
 export class RawChurn implements Churn {
   private readonly ptrs: Uint32Array;
   private readonly lens: Uint32Array;
   private u8: Uint8Array;
-  private cursor = 0;
+  private readonly cursor = new StreamCursor();
   /** Slots picked for the next freeVictims(), and whether it has freed them since. */
   private readonly victims: Uint32Array;
   private victimCount = 0;
@@ -44,9 +56,9 @@ export class RawChurn implements Churn {
     const { slots, sizes } = this.streams;
     let checksum = 0;
     for (let i = 0; i < count; i++) {
-      const slot = slots[this.cursor];
-      const size = sizes[this.cursor];
-      this.cursor = (this.cursor + 1) & STREAM_MASK;
+      const at = this.cursor.next();
+      const slot = slots[at];
+      const size = sizes[at];
       this.heap.free(this.ptrs[slot], this.lens[slot]);
       checksum += this.place(slot, size);
     }
@@ -58,9 +70,9 @@ export class RawChurn implements Churn {
     const { slots, sizes } = this.streams;
     let checksum = 0;
     for (let i = 0; i < count; i++) {
-      const slot = slots[this.cursor];
-      const size = sizes[this.cursor];
-      this.cursor = (this.cursor + 1) & STREAM_MASK;
+      const at = this.cursor.next();
+      const slot = slots[at];
+      const size = sizes[at];
       const ptr = this.heap.realloc(this.ptrs[slot], this.lens[slot], size);
       this.ptrs[slot] = ptr;
       this.lens[slot] = size;
@@ -75,8 +87,7 @@ export class RawChurn implements Churn {
     for (let i = 0; i < this.victimCount; i++) this.picked[this.victims[i]] = 0;
     this.victimCount = 0;
     while (this.victimCount < count) {
-      const slot = this.streams.slots[this.cursor];
-      this.cursor = (this.cursor + 1) & STREAM_MASK;
+      const slot = this.streams.slots[this.cursor.next()];
       if (this.picked[slot] === 0) {
         this.picked[slot] = 1;
         this.victims[this.victimCount++] = slot;
@@ -117,8 +128,7 @@ export class RawChurn implements Churn {
     if (!this.victimsFreed) return;
     this.victimsFreed = false;
     for (let i = 0; i < this.victimCount; i++) {
-      this.place(this.victims[i], this.streams.sizes[this.cursor]);
-      this.cursor = (this.cursor + 1) & STREAM_MASK;
+      this.place(this.victims[i], this.streams.sizes[this.cursor.next()]);
     }
   }
 
@@ -142,7 +152,7 @@ export class RawChurn implements Churn {
 /** The same churn with a new Uint8Array per block; a free is dropping it for the collector. */
 export class TypedChurn implements Churn {
   private readonly blocks: Uint8Array[];
-  private cursor = 0;
+  private readonly cursor = new StreamCursor();
 
   constructor(private readonly streams: Streams) {
     this.blocks = new Array<Uint8Array>(streams.live).fill(new Uint8Array(0));
@@ -156,9 +166,9 @@ export class TypedChurn implements Churn {
     const { slots, sizes } = this.streams;
     let checksum = 0;
     for (let i = 0; i < count; i++) {
-      const slot = slots[this.cursor];
-      const size = sizes[this.cursor];
-      this.cursor = (this.cursor + 1) & STREAM_MASK;
+      const at = this.cursor.next();
+      const slot = slots[at];
+      const size = sizes[at];
       checksum += this.place(slot, size);
     }
     return checksum;
@@ -168,9 +178,9 @@ export class TypedChurn implements Churn {
     const { slots, sizes } = this.streams;
     let checksum = 0;
     for (let i = 0; i < count; i++) {
-      const slot = slots[this.cursor];
-      const size = sizes[this.cursor];
-      this.cursor = (this.cursor + 1) & STREAM_MASK;
+      const at = this.cursor.next();
+      const slot = slots[at];
+      const size = sizes[at];
       const old = this.blocks[slot];
       const block = new Uint8Array(size);
       block.set(old.length <= size ? old : old.subarray(0, size));
