@@ -4,8 +4,8 @@
 
 import { Heap, ArenaAllocator, type ResetMode } from "wasm-arena";
 import type { Cell, Extra, Section } from "../harness/cell";
-import { ITEMS, TEMPORARIES, batchChecksum } from "./batch/shape";
-import { arenaViewBatch, BATCH_HEAP_BYTES } from "./batch/view-peers";
+import { ITEMS, TEMPORARIES, BATCH_HEAP_BYTES, batchChecksum } from "./batch/shape";
+import { arenaViewBatch } from "./batch/view-peers";
 import { PLAIN_CELL, FLOOR_VIEWS_CELL } from "./batch/section";
 
 const MODES: { name: string; mode: ResetMode }[] = [
@@ -47,13 +47,12 @@ function timedLoop(name: string, mode: ResetMode): Cell {
     id: `reset/${name}`, peer: "wasm-arena ArenaAllocator", how: `reset(${name})`, opsPerCall: TEMPORARIES,
     call: batch,
     linearBytes: () => heap.memory.buffer.byteLength,
-    viewStrategy: heap.viewStrategy,
   };
 }
 
+/** Why batch 1 makes about one call per allocation: bench/README.md, "The reset loop". */
 function callsTable(batches: number): Extra {
   const counted = MODES.map(({ name, mode }) => ({ name, ...countCalls(mode, batches) }));
-  const firstBatch = counted[0].calls[0];
   return {
     title: "Calls to the backing allocator per batch",
     columns: ["reset mode", "batch 1", "batches 2+ (max)", "batches 2+ (total)", "capacity kept after"],
@@ -61,13 +60,6 @@ function callsTable(batches: number): Extra {
       const later = calls.slice(1);
       return [name, calls[0], Math.max(...later), later.reduce((a, b) => a + b, 0), `${(capacity / 2 ** 20).toFixed(1)} MiB`];
     }),
-    // More calls than a tenth of the allocations means the arena is not growing geometrically.
-    note: firstBatch < TEMPORARIES / 10 ? undefined
-      : `Batch 1 makes about one call per allocation (${firstBatch} for ${TEMPORARIES}): once its chunk is full, `
-        + "the arena grows it in place to exactly the new allocation's end, as Zig's ArenaAllocator does; the "
-        + "page allocator grants that, so the next allocation does not fit either. It costs no JavaScript "
-        + "call (the arena calls its backing allocator inside WebAssembly), and retain_capacity removes it "
-        + "from every later batch; growing in place by the geometric chunk size would make it a handful.",
   };
 }
 

@@ -5,9 +5,10 @@ import { Heap, ArenaAllocator } from "wasm-arena";
 import { MemPool } from "@thi.ng/malloc";
 import type { Cell } from "../../harness/cell";
 import { JsBump } from "../../peers/js-bump";
+import { outOfMemory } from "../../peers/out-of-memory";
 import { createTlsf } from "../../peers/tlsf";
-import { ITEMS, TEMPORARIES, SAMPLE_BYTES, BIN_BYTES, BATCH_BYTES, keyBytes, touchRaw, spans } from "./shape";
-import { BATCH_HEAP_BYTES } from "./view-peers";
+import { ITEMS, TEMPORARIES, SAMPLE_BYTES, BIN_BYTES, BATCH_BYTES, BATCH_HEAP_BYTES, keyBytes, touchRaw,
+  spans } from "./shape";
 
 export function floorRaw(): Cell {
   const bump = new JsBump(BATCH_BYTES);
@@ -15,6 +16,7 @@ export function floorRaw(): Cell {
   return {
     id: "batch/raw/floor", peer: "JS bump (floor)", how: "byte offsets into one ArrayBuffer", opsPerCall: TEMPORARIES,
     call: () => {
+      // Written out for this peer and path, not shared: V8 then inlines the peer's calls into this loop.
       let checksum = 0;
       for (let item = 0; item < ITEMS; item++) {
         const length = keyBytes(item);
@@ -38,6 +40,7 @@ export function arenaRaw(): Cell {
     id: "batch/raw/arena", peer: "wasm-arena ArenaAllocator", how: `rawAlloc + heap.f64, reset("retain_capacity")`,
     opsPerCall: TEMPORARIES,
     call: () => {
+      // Written out for this peer and path, not shared: V8 then inlines the peer's calls into this loop.
       let u8 = heap.u8, f64 = heap.f64, i32 = heap.i32;
       let checksum = 0;
       for (let item = 0; item < ITEMS; item++) {
@@ -52,7 +55,6 @@ export function arenaRaw(): Cell {
       return checksum;
     },
     linearBytes: () => heap.memory.buffer.byteLength,
-    viewStrategy: heap.viewStrategy,
   };
 }
 
@@ -62,6 +64,7 @@ export function tlsfRaw(): Cell {
   return {
     id: "batch/raw/tlsf", peer: "AssemblyScript TLSF", how: "heap.alloc, heap.free each", opsPerCall: TEMPORARIES,
     call: () => {
+      // Written out for this peer and path, not shared: V8 then inlines the peer's calls into this loop.
       let { u8, f64, i32 } = wholeViews(tlsf.memory);
       let checksum = 0;
       let n = 0;
@@ -89,13 +92,14 @@ export function thingRaw(): Cell {
   return {
     id: "batch/raw/thing", peer: "@thi.ng/malloc MemPool", how: "malloc + freeAll", opsPerCall: TEMPORARIES,
     call: () => {
+      // Written out for this peer and path, not shared: V8 then inlines the peer's calls into this loop.
       let checksum = 0;
       for (let item = 0; item < ITEMS; item++) {
         const length = keyBytes(item);
         const key = pool.malloc(length);
         const samples = pool.malloc(SAMPLE_BYTES);
         const bins = pool.malloc(BIN_BYTES);
-        if (key === 0 || samples === 0 || bins === 0) throw new RangeError("MemPool out of memory");
+        if (key === 0 || samples === 0 || bins === 0) outOfMemory();
         checksum += touchRaw(item, u8, f64, i32, key, length, samples, bins);
       }
       pool.freeAll();

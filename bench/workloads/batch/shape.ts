@@ -14,6 +14,8 @@ export const BIN_BYTES = BINS * 4;
 export const MAX_KEY_BYTES = 72;
 /** An upper bound on one batch's bytes, alignment padding and allocator headers included. */
 export const BATCH_BYTES = ITEMS * (MAX_KEY_BYTES + SAMPLE_BYTES + BIN_BYTES + 3 * 32);
+/** A wasm-arena heap with room for a batch and the arena's geometric chunk growth: it never grows mid-batch. */
+export const BATCH_HEAP_BYTES = 4 * BATCH_BYTES;
 
 /** The key length of item `item`: about 64 bytes. */
 export const keyBytes = (item: number): number => 57 + (item & 15);

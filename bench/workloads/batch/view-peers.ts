@@ -4,17 +4,17 @@ import { Heap, ArenaAllocator, type ResetMode } from "wasm-arena";
 import { MemPool } from "@thi.ng/malloc";
 import type { Cell } from "../../harness/cell";
 import { JsBump } from "../../peers/js-bump";
+import { outOfMemory } from "../../peers/out-of-memory";
 import { createTlsf } from "../../peers/tlsf";
-import { ITEMS, TEMPORARIES, SAMPLES, BINS, SAMPLE_BYTES, BIN_BYTES, BATCH_BYTES, keyBytes, touchViews } from "./shape";
-
-/** Room for a batch and for the arena's geometric chunk growth, so the heap never grows mid-batch. */
-export const BATCH_HEAP_BYTES = 4 * BATCH_BYTES;
+import { ITEMS, TEMPORARIES, SAMPLES, BINS, SAMPLE_BYTES, BIN_BYTES, BATCH_BYTES, BATCH_HEAP_BYTES, keyBytes,
+  touchViews } from "./shape";
 
 /** What the collector frees: a new typed array per temporary. */
 export function plainViews(): Cell {
   return {
     id: "batch/view/plain", peer: "plain typed arrays", how: "new Float64Array(100), …", opsPerCall: TEMPORARIES,
     call: () => {
+      // Written out for this peer and path, not shared: V8 then inlines the peer's calls into this loop.
       let checksum = 0;
       for (let item = 0; item < ITEMS; item++) {
         checksum += touchViews(item, new Uint8Array(keyBytes(item)), new Float64Array(SAMPLES), new Int32Array(BINS));
@@ -31,6 +31,7 @@ export function floorViews(): Cell {
   return {
     id: "batch/view/floor", peer: "JS bump (floor)", how: "views on one ArrayBuffer", opsPerCall: TEMPORARIES,
     call: () => {
+      // Written out for this peer and path, not shared: V8 then inlines the peer's calls into this loop.
       let checksum = 0;
       for (let item = 0; item < ITEMS; item++) {
         const length = keyBytes(item);
@@ -49,6 +50,7 @@ export function floorViews(): Cell {
 export function arenaViewBatch(arena: ArenaAllocator, mode: ResetMode): () => number {
   const scratch = arena.allocator();
   return () => {
+    // Written out for this peer and path, not shared: V8 then inlines the peer's calls into this loop.
     let checksum = 0;
     for (let item = 0; item < ITEMS; item++) {
       checksum += touchViews(item, scratch.alloc("u8", keyBytes(item)), scratch.alloc("f64", SAMPLES),
@@ -67,7 +69,6 @@ export function arenaViews(): Cell {
     opsPerCall: TEMPORARIES,
     call: arenaViewBatch(arena, "retain_capacity"),
     linearBytes: () => heap.memory.buffer.byteLength,
-    viewStrategy: heap.viewStrategy,
   };
 }
 
@@ -78,6 +79,7 @@ export function tlsfViews(): Cell {
   return {
     id: "batch/view/tlsf", peer: "AssemblyScript TLSF", how: "heap.alloc + views, heap.free each", opsPerCall: TEMPORARIES,
     call: () => {
+      // Written out for this peer and path, not shared: V8 then inlines the peer's calls into this loop.
       let checksum = 0;
       let n = 0;
       for (let item = 0; item < ITEMS; item++) {
@@ -106,6 +108,7 @@ export function thingViews(): Cell {
   return {
     id: "batch/view/thing", peer: "@thi.ng/malloc MemPool", how: "mallocAs + free each", opsPerCall: TEMPORARIES,
     call: () => {
+      // Written out for this peer and path, not shared: V8 then inlines the peer's calls into this loop.
       let checksum = 0;
       let n = 0;
       for (let item = 0; item < ITEMS; item++) {
@@ -124,8 +127,4 @@ export function thingViews(): Cell {
     },
     linearBytes: () => pool.buf.byteLength,
   };
-}
-
-export function outOfMemory(): never {
-  throw new RangeError("out of memory");
 }

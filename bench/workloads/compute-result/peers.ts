@@ -2,12 +2,13 @@
 // outlives it. Every call is followed by the caller reading the result's ends and releasing it,
 // so a call's figure covers the result's whole life.
 
-import { Heap, GeneralPurposeAllocator, withArena, type Allocator } from "wasm-arena";
+import { Heap, GeneralPurposeAllocator, type Allocator } from "wasm-arena";
 import { MemPool } from "@thi.ng/malloc";
+import { computeResult, computeResultPlain } from "../../../examples/compute-result";
 import type { Cell, Peer } from "../../harness/cell";
 import { JsBump } from "../../peers/js-bump";
+import { outOfMemory } from "../../peers/out-of-memory";
 import { createTlsf } from "../../peers/tlsf";
-import { outOfMemory } from "../batch/view-peers";
 
 /** The input of `n` elements every peer gets. */
 export function inputOf(n: number): Int32Array {
@@ -21,20 +22,13 @@ const consume = (result: Int32Array): number => result[0] + result[result.length
 export const expectedChecksum = (input: Int32Array): number => 2 * input[0] + 2 * input[input.length - 1];
 
 function cell(input: Int32Array, name: string, peer: Peer, how: string, call: () => number,
-  linearBytes: () => number, heap?: Heap): Cell {
-  return { id: `compute/${input.length}/${name}`, peer, how, opsPerCall: 1, call, linearBytes,
-    viewStrategy: heap?.viewStrategy };
+  linearBytes: () => number): Cell {
+  return { id: `compute/${input.length}/${name}`, peer, how, opsPerCall: 1, call, linearBytes };
 }
 
+/** The example's plain version, for comparison. */
 export function plainCompute(input: Int32Array): Cell {
-  const computeResult = (): Int32Array => {
-    const temp = new Int32Array(input.length);
-    for (let i = 0; i < input.length; i++) temp[i] = input[i] * 2;
-    const result = new Int32Array(input.length);
-    result.set(temp);
-    return result;
-  };
-  return cell(input, "plain", "plain typed arrays", "new Int32Array(n) × 2", () => consume(computeResult()), () => 0);
+  return cell(input, "plain", "plain typed arrays", "new Int32Array(n) × 2", () => consume(computeResultPlain(input)), () => 0);
 }
 
 /** The floor: scratch from one JS bump allocator, reset when the call ends; the result from another. */
@@ -43,6 +37,7 @@ export function floorCompute(input: Int32Array): Cell {
   const scratch = new JsBump(bytes);
   const results = new JsBump(bytes);
   const computeResult = (): Int32Array => {
+    // Written out for this peer and path, not shared: V8 then inlines the peer's calls into this loop.
     const temp = new Int32Array(scratch.buffer, scratch.alloc(bytes, 4), input.length);
     for (let i = 0; i < input.length; i++) temp[i] = input[i] * 2;
     const result = new Int32Array(results.buffer, results.alloc(bytes, 4), input.length);
@@ -57,24 +52,14 @@ export function floorCompute(input: Int32Array): Cell {
   }, () => 2 * bytes);
 }
 
-/** API.md's computeResult, verbatim. */
-function computeResult(backing: Allocator, input: Int32Array): Int32Array {
-  return withArena(backing, (scratch) => {
-    const temp = scratch.alloc("i32", input.length);
-    for (let i = 0; i < input.length; i++) temp[i] = input[i] * 2;
-    const result = backing.alloc("i32", input.length); // outlives the arena
-    result.set(temp);
-    return result;
-  });
-}
-
+/** The example's computeResult (API.md's, verbatim) over `backing`. */
 function withBacking(input: Int32Array, heap: Heap, backing: Allocator, name: string, how: string): Cell {
   return cell(input, name, "wasm-arena ArenaAllocator", how, () => {
     const result = computeResult(backing, input);
     const checksum = consume(result);
     backing.free(result);
     return checksum;
-  }, () => heap.memory.buffer.byteLength, heap);
+  }, () => heap.memory.buffer.byteLength);
 }
 
 export function arenaOnPagesCompute(input: Int32Array): Cell {
@@ -94,6 +79,7 @@ export function tlsfCompute(input: Int32Array): Cell {
   const n = input.length;
   const view = (ptr: number) => new Int32Array(tlsf.memory.buffer, ptr, n);
   const computeResult = (): number => {
+    // Written out for this peer and path, not shared: V8 then inlines the peer's calls into this loop.
     const tempPtr = tlsf.alloc(n * 4);
     const temp = view(tempPtr);
     for (let i = 0; i < n; i++) temp[i] = input[i] * 2;
@@ -114,6 +100,7 @@ export function thingCompute(input: Int32Array): Cell {
   const n = input.length;
   const pool = new MemPool({ size: 2 * n * 4 + 4096 });
   const computeResult = (): Int32Array => {
+    // Written out for this peer and path, not shared: V8 then inlines the peer's calls into this loop.
     const temp = pool.mallocAs("i32", n) ?? outOfMemory();
     for (let i = 0; i < n; i++) temp[i] = input[i] * 2;
     const result = pool.mallocAs("i32", n) ?? outOfMemory();

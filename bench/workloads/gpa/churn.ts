@@ -5,34 +5,32 @@
 import { STREAM_MASK, type Streams } from "./mixed-sizes";
 import type { RawHeap } from "./raw-heaps";
 
-export interface Churn {
-  /** Fills every slot; call once, before anything else. */
-  fill(): void;
-  /** `count` times: free a random live block and allocate a new one of a random size. */
-  pairs(count: number): number;
-  /** `count` times: realloc a random live block to a random size. */
-  reallocs(count: number): number;
-  /** Sum of the live blocks' requested sizes. */
-  requestedBytes(): number;
-}
-
-/** A position in the shared random streams, wrapping at their end. */
+/** A position in the shared random streams, wrapping at their end: each operation's slot and size. */
 class StreamCursor {
+  /** The live allocation the current operation touches. */
+  slot = 0;
+  /** The size the current operation allocates. */
+  size = 0;
   private at = 0;
 
-  /** This operation's position; moves on. */
-  next(): number {
+  constructor(private readonly streams: Streams) {}
+
+  /** Moves to the next operation. */
+  next(): this {
     const at = this.at;
+    this.slot = this.streams.slots[at];
+    this.size = this.streams.sizes[at];
     this.at = (at + 1) & STREAM_MASK;
-    return at;
+    return this;
   }
 }
 
-export class RawChurn implements Churn {
+/** A peer's live blocks as byte offsets into its heap. */
+export class RawChurn {
   private readonly ptrs: Uint32Array;
   private readonly lens: Uint32Array;
   private u8: Uint8Array;
-  private readonly cursor = new StreamCursor();
+  private readonly cursor: StreamCursor;
   /** Slots picked for the next freeVictims(), and whether it has freed them since. */
   private readonly victims: Uint32Array;
   private victimCount = 0;
@@ -44,35 +42,33 @@ export class RawChurn implements Churn {
     this.lens = new Uint32Array(streams.live);
     this.victims = new Uint32Array(streams.live);
     this.picked = new Uint8Array(streams.live);
+    this.cursor = new StreamCursor(streams);
     this.u8 = heap.view();
   }
 
+  /** Fills every slot; call once, before anything else. */
   fill(): void {
     for (let slot = 0; slot < this.streams.live; slot++) this.place(slot, this.streams.sizes[slot & STREAM_MASK]);
   }
 
+  /** `count` times: free a random live block and allocate a new one of a random size. */
   pairs(count: number): number {
     this.restoreVictims();
-    const { slots, sizes } = this.streams;
     let checksum = 0;
     for (let i = 0; i < count; i++) {
-      const at = this.cursor.next();
-      const slot = slots[at];
-      const size = sizes[at];
+      const { slot, size } = this.cursor.next();
       this.heap.free(this.ptrs[slot], this.lens[slot]);
       checksum += this.place(slot, size);
     }
     return checksum;
   }
 
+  /** `count` times: realloc a random live block to a random size. */
   reallocs(count: number): number {
     this.restoreVictims();
-    const { slots, sizes } = this.streams;
     let checksum = 0;
     for (let i = 0; i < count; i++) {
-      const at = this.cursor.next();
-      const slot = slots[at];
-      const size = sizes[at];
+      const { slot, size } = this.cursor.next();
       const ptr = this.heap.realloc(this.ptrs[slot], this.lens[slot], size);
       this.ptrs[slot] = ptr;
       this.lens[slot] = size;
@@ -87,7 +83,7 @@ export class RawChurn implements Churn {
     for (let i = 0; i < this.victimCount; i++) this.picked[this.victims[i]] = 0;
     this.victimCount = 0;
     while (this.victimCount < count) {
-      const slot = this.streams.slots[this.cursor.next()];
+      const { slot } = this.cursor.next();
       if (this.picked[slot] === 0) {
         this.picked[slot] = 1;
         this.victims[this.victimCount++] = slot;
@@ -118,6 +114,7 @@ export class RawChurn implements Churn {
     return checksum;
   }
 
+  /** Sum of the live blocks' requested sizes. */
   requestedBytes(): number {
     let total = 0;
     for (let slot = 0; slot < this.streams.live; slot++) total += this.lens[slot];
@@ -128,7 +125,7 @@ export class RawChurn implements Churn {
     if (!this.victimsFreed) return;
     this.victimsFreed = false;
     for (let i = 0; i < this.victimCount; i++) {
-      this.place(this.victims[i], this.streams.sizes[this.cursor.next()]);
+      this.place(this.victims[i], this.cursor.next().size);
     }
   }
 
@@ -150,12 +147,13 @@ export class RawChurn implements Churn {
 }
 
 /** The same churn with a new Uint8Array per block; a free is dropping it for the collector. */
-export class TypedChurn implements Churn {
+export class TypedChurn {
   private readonly blocks: Uint8Array[];
-  private readonly cursor = new StreamCursor();
+  private readonly cursor: StreamCursor;
 
   constructor(private readonly streams: Streams) {
     this.blocks = new Array<Uint8Array>(streams.live).fill(new Uint8Array(0));
+    this.cursor = new StreamCursor(streams);
   }
 
   fill(): void {
@@ -163,24 +161,18 @@ export class TypedChurn implements Churn {
   }
 
   pairs(count: number): number {
-    const { slots, sizes } = this.streams;
     let checksum = 0;
     for (let i = 0; i < count; i++) {
-      const at = this.cursor.next();
-      const slot = slots[at];
-      const size = sizes[at];
+      const { slot, size } = this.cursor.next();
       checksum += this.place(slot, size);
     }
     return checksum;
   }
 
   reallocs(count: number): number {
-    const { slots, sizes } = this.streams;
     let checksum = 0;
     for (let i = 0; i < count; i++) {
-      const at = this.cursor.next();
-      const slot = slots[at];
-      const size = sizes[at];
+      const { slot, size } = this.cursor.next();
       const old = this.blocks[slot];
       const block = new Uint8Array(size);
       block.set(old.length <= size ? old : old.subarray(0, size));
@@ -188,12 +180,6 @@ export class TypedChurn implements Churn {
       checksum += touch(block, i);
     }
     return checksum;
-  }
-
-  requestedBytes(): number {
-    let total = 0;
-    for (const block of this.blocks) total += block.length;
-    return total;
   }
 
   private place(slot: number, size: number): number {

@@ -4,6 +4,7 @@
 
 import { Heap, GeneralPurposeAllocator, type Allocator } from "wasm-arena";
 import { MemPool } from "@thi.ng/malloc";
+import { outOfMemory } from "../../peers/out-of-memory";
 import { createTlsf, type TlsfModule } from "../../peers/tlsf";
 
 export interface RawHeap {
@@ -21,10 +22,6 @@ export interface RawHeap {
 }
 
 const ALIGN = 8;
-
-function outOfMemory(len: number): never {
-  throw new RangeError(`out of memory allocating ${len} bytes`);
-}
 
 /**
  * wasm-arena's GPA on its own heap. The raw API has no realloc, so a move is what Zig's

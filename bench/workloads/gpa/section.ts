@@ -2,7 +2,7 @@
 // allocations of mixed sizes, GPA (safety off and on) against TLSF, @thi.ng/malloc and plain
 // typed arrays; and the bytes each holds against the bytes its live allocations requested.
 
-import type { Cell, Extra, Group, Peer, Reference, Section } from "../../harness/cell";
+import type { Cell, Extra, Group, Peer, Section } from "../../harness/cell";
 import { streamsFor } from "./mixed-sizes";
 import { GpaHeap, TlsfHeap, ThingHeap, type RawHeap } from "./raw-heaps";
 import { RawChurn, TypedChurn } from "./churn";
@@ -32,9 +32,10 @@ function populate(live: number): Population {
   const streams = streamsFor(live);
   const rawPeer = (key: string, peer: Peer, how: string, heap: RawHeap, ops = OPS_PER_CALL): RawPeer =>
     ({ key, peer, how, churn: new RawChurn(heap, streams), ops, peakRequested: 0, peakHeld: 0 });
+  const gpaHow = "rawAlloc, rawFree; realloc: rawRemap or move";
   const raw: RawPeer[] = [
-    rawPeer("gpa-fast", "wasm-arena GPA safety:false", "rawAlloc, rawFree; realloc: rawRemap or move", new GpaHeap(false)),
-    rawPeer("gpa-safe", "wasm-arena GPA safety:true", "rawAlloc, rawFree; realloc: rawRemap or move", new GpaHeap(true)),
+    rawPeer("gpa-fast", "wasm-arena GPA safety:false", gpaHow, new GpaHeap(false)),
+    rawPeer("gpa-safe", "wasm-arena GPA safety:true", gpaHow, new GpaHeap(true)),
     rawPeer("tlsf", "AssemblyScript TLSF", "heap.alloc/free/realloc", new TlsfHeap()),
     // MemPool finds a block to free or realloc by walking its list of live blocks: O(live) each.
     rawPeer("thing", "@thi.ng/malloc MemPool", "malloc/free/realloc", new ThingHeap(Math.max(16 * MIB, live * 640)),
@@ -64,69 +65,47 @@ function memoryTable(population: Population): Extra {
   };
 }
 
-const liveLabel = (live: number) => `${live.toLocaleString("en")} live`;
-
-function rawCell(population: Population, peer: RawPeer, op: string, call: () => number, ops: number,
-  beforeEachCall?: () => void): Cell {
-  return {
-    id: `gpa/${population.live}/${op}/${peer.key}`, peer: peer.peer, how: peer.how, opsPerCall: ops,
-    call, beforeEachCall, linearBytes: () => peer.churn.heap.linearBytes(),
-  };
-}
-
-function typedCell(population: Population, op: string, call: () => number): Cell {
-  return { id: `gpa/${population.live}/${op}/plain`, peer: "plain typed arrays", how: "new Uint8Array(size)",
-    opsPerCall: OPS_PER_CALL, call, linearBytes: () => 0 };
-}
-
-function references(live: number, op: string, withTyped: boolean): Reference[] {
-  const tlsf = { label: "TLSF", cellId: `gpa/${live}/${op}/tlsf` };
-  return withTyped ? [{ label: "plain typed arrays", cellId: `gpa/${live}/${op}/plain` }, tlsf] : [tlsf];
-}
-
 /** The three groups of one live count; the first builds the population, the last releases it. */
 function groupsFor(live: number): (() => Group)[] {
   let population: Population | undefined;
   const get = (): Population => (population ??= populate(live));
   const afterRound = () => sampleMemory(get());
-  return [
-    () => {
-      const p = get();
-      return {
-        variant: `${liveLabel(live)} · alloc+free pair`, unit: "pair", afterRound,
-        cells: [typedCell(p, "pair", () => p.typed.pairs(OPS_PER_CALL)),
-          ...p.raw.map((peer) => rawCell(p, peer, "pair", () => peer.churn.pairs(peer.ops), peer.ops))],
-        references: references(live, "pair", true),
-      };
-    },
-    () => {
-      const p = get();
-      return {
-        variant: `${liveLabel(live)} · realloc`, unit: "realloc", afterRound,
-        cells: [typedCell(p, "realloc", () => p.typed.reallocs(OPS_PER_CALL)),
-          ...p.raw.map((peer) => rawCell(p, peer, "realloc", () => peer.churn.reallocs(peer.ops), peer.ops))],
-        references: references(live, "realloc", true),
-      };
-    },
-    () => {
-      const p = get();
-      const victims = (peer: RawPeer) => Math.min(peer.ops, live >> 2);
-      const first = p.raw[0];
-      const reads: Cell = {
-        id: `gpa/${live}/free/reads`, peer: "JS reads (memory floor)", how: `first byte of each block, in ${first.peer}'s heap`,
-        opsPerCall: victims(first), call: () => first.churn.readVictims(),
-        beforeEachCall: () => first.churn.pickVictims(victims(first)), linearBytes: () => 0,
-      };
-      return {
-        variant: `${liveLabel(live)} · free`, unit: "free", afterRound,
-        cells: [reads, ...p.raw.map((peer) => rawCell(p, peer, "free", () => peer.churn.freeVictims(), victims(peer),
-          () => peer.churn.pickVictims(victims(peer))))],
-        references: [...references(live, "free", false), { label: "memory floor", cellId: `gpa/${live}/free/reads` }],
-        extras: () => [memoryTable(p)],
-        dispose: () => { population = undefined; },
-      };
-    },
-  ];
+  const id = (op: string, key: string) => `gpa/${live}/${op}/${key}`;
+  const tlsf = (op: string) => ({ label: "TLSF", cellId: id(op, "tlsf") });
+  const rawCell = (peer: RawPeer, op: string, call: () => number, ops: number, beforeEachCall?: () => void): Cell =>
+    ({ id: id(op, peer.key), peer: peer.peer, how: peer.how, opsPerCall: ops, call, beforeEachCall,
+      linearBytes: () => peer.churn.heap.linearBytes() });
+  /** Pairs or reallocs: every peer, plain typed arrays first. */
+  const churnGroup = (op: "pair" | "realloc", variant: string) => (): Group => {
+    const p = get();
+    const run = (churn: RawChurn | TypedChurn, ops: number) => (op === "pair" ? churn.pairs(ops) : churn.reallocs(ops));
+    const typed: Cell = { id: id(op, "plain"), peer: "plain typed arrays", how: "new Uint8Array(size)",
+      opsPerCall: OPS_PER_CALL, call: () => run(p.typed, OPS_PER_CALL), linearBytes: () => 0 };
+    return {
+      variant: `${live.toLocaleString("en")} live · ${variant}`, unit: op, afterRound,
+      cells: [typed, ...p.raw.map((peer) => rawCell(peer, op, () => run(peer.churn, peer.ops), peer.ops))],
+      references: [{ label: "plain typed arrays", cellId: id(op, "plain") }, tlsf(op)],
+    };
+  };
+  const freeGroup = (): Group => {
+    const p = get();
+    const victims = (peer: RawPeer) => Math.min(peer.ops, live >> 2);
+    const first = p.raw[0];
+    const reads: Cell = {
+      id: id("free", "reads"), peer: "JS reads (memory floor)", how: `first byte of each block, in ${first.peer}'s heap`,
+      opsPerCall: victims(first), call: () => first.churn.readVictims(),
+      beforeEachCall: () => first.churn.pickVictims(victims(first)), linearBytes: () => 0,
+    };
+    return {
+      variant: `${live.toLocaleString("en")} live · free`, unit: "free", afterRound,
+      cells: [reads, ...p.raw.map((peer) => rawCell(peer, "free", () => peer.churn.freeVictims(), victims(peer),
+        () => peer.churn.pickVictims(victims(peer))))],
+      references: [tlsf("free"), { label: "memory floor", cellId: id("free", "reads") }],
+      extras: () => [memoryTable(p)],
+      dispose: () => { population = undefined; },
+    };
+  };
+  return [churnGroup("pair", "alloc+free pair"), churnGroup("realloc", "realloc"), freeGroup];
 }
 
 export function gpaSection(lives: number[]): Section {
