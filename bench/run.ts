@@ -1,19 +1,22 @@
-// `npm run bench [-- --quick] [-- --only <regex>] [-- --out <dir>]`: measures every workload
-// against its peers in this one process and writes latest.json, RESULTS.md and the charts.
+// `npm run bench [-- --quick] [-- --only <regex>]`: measures every workload against its peers in
+// this one process and writes latest.json, RESULTS.md and one chart per section (bench/README.md).
 
-import { relative } from "node:path";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { settingsFromArgs } from "./settings";
 import { describeEnvironment } from "./harness/environment";
 import { measureGroup } from "./harness/measure";
 import { computeRatios } from "./harness/ratios";
-import type { Section } from "./harness/cell";
 import type { RunResult, SectionResult } from "./harness/results";
 import { buildTlsf, TLSF_BUILD } from "./peers/tlsf";
 import { batchSection } from "./workloads/batch/section";
 import { resetLoopSection } from "./workloads/reset-loop";
 import { computeResultSection } from "./workloads/compute-result/section";
 import { gpaSection } from "./workloads/gpa/section";
-import { writeResults } from "./report/write";
+import { checkTargets } from "./report/targets";
+import { resultsMarkdown } from "./report/markdown";
+import { sectionChart } from "./report/svg";
 
 const settings = settingsFromArgs(process.argv.slice(2));
 const log = (line: string) => console.log(line);
@@ -25,17 +28,17 @@ if (buildTlsf()) log(`compiled the TLSF peer (${TLSF_BUILD})`);
 const environment = describeEnvironment();
 log(`${environment.cpu} × ${environment.cores}, Node ${environment.node}, view strategy "${environment.viewStrategy}"`);
 
-const sections: Section[] = [
+const sections = [
   batchSection(),
   resetLoopSection(settings.resetBatches),
   computeResultSection(settings.computeSizes),
   gpaSection(settings.gpaLive),
 ].filter((s) => settings.only?.test(s.id) ?? true);
 const results: SectionResult[] = [];
-for (const section of sections) {
+for (const { groups, ...section } of sections) {
   log(`\n${section.title}`);
-  const result: SectionResult = { id: section.id, title: section.title, description: section.description, groups: [] };
-  for (const build of section.groups) {
+  const result: SectionResult = { ...section, groups: [] };
+  for (const build of groups) {
     const group = build();
     const groupStarted = Date.now();
     log(`  ${group.variant}`);
@@ -46,16 +49,24 @@ for (const section of sections) {
 }
 computeRatios(results);
 
+const { rounds, cpuTimeMs, minSamples, gcWindowMs, outDir } = settings;
 const run: RunResult = {
   mode: settings.mode,
   startedAt: new Date(started).toISOString(),
   seconds: Math.round((Date.now() - started) / 1000),
   environment,
-  settings: { rounds: settings.rounds, cpuTimeMs: settings.cpuTimeMs, minSamples: settings.minSamples,
-    gcWindowMs: settings.gcWindowMs },
+  settings: { rounds, cpuTimeMs, minSamples, gcWindowMs },
   sections: results,
 };
-const { files, targets } = writeResults(run, settings.outDir);
+const targets = checkTargets(run);
+// Written last, so a run that fails part-way leaves the previous results as they were.
+const readme = relative(outDir, join(dirname(fileURLToPath(import.meta.url)), "README.md"));
+const files = new Map([["latest.json", JSON.stringify(run, null, 2) + "\n"]]);
+for (const section of results) files.set(`${section.id}.svg`, sectionChart(section, run));
+files.set("RESULTS.md", resultsMarkdown(run, targets, readme));
+mkdirSync(outDir, { recursive: true });
+for (const [name, content] of files) writeFileSync(join(outDir, name), content);
+
 log("\ntargets:");
-for (const target of targets) log(`  ${target.status === "met" ? "✓" : target.status === "missed" ? "✗" : "-"} ${target.target}: ${target.measured}`);
-log(`\nwrote ${files.map((file) => relative(process.cwd(), file)).join(", ")} (${run.seconds} s)`);
+for (const { status, target, measured } of targets) log(`  ${{ met: "✓", missed: "✗", "not measured": "-" }[status]} ${target}: ${measured}`);
+log(`\nwrote ${[...files.keys()].map((name) => relative(process.cwd(), join(outDir, name))).join(", ")} (${run.seconds} s)`);

@@ -2,18 +2,9 @@
 // measured side by side, round after round, so that a noisy moment hits every peer alike; a
 // section is one workload's groups, reported as one table and one chart.
 
-/** The peers, in the order tables and charts list them; the name is also the legend label. */
-export const PEERS = [
-  "plain typed arrays",
-  "JS bump (floor)",
-  "JS reads (memory floor)",
-  "wasm-arena ArenaAllocator",
-  "wasm-arena GPA safety:false",
-  "wasm-arena GPA safety:true",
-  "AssemblyScript TLSF",
-  "@thi.ng/malloc MemPool",
-] as const;
-export type Peer = (typeof PEERS)[number];
+/** The peers; the name is also the legend label, and report/svg.ts gives each its colour. */
+export type Peer = "plain typed arrays" | "JS bump (floor)" | "JS reads (memory floor)" | "wasm-arena ArenaAllocator"
+  | "wasm-arena GPA safety:false" | "wasm-arena GPA safety:true" | "AssemblyScript TLSF" | "@thi.ng/malloc MemPool";
 
 export interface Cell {
   /** Unique in the run, stable across runs: "batch/view/arena". */
@@ -32,8 +23,6 @@ export interface Cell {
   beforeEachCall?: () => void;
   /** Bytes of WebAssembly memory, or of the ArrayBuffer the peer manages, right now. */
   linearBytes: () => number;
-  /** The view strategy of the wasm-arena heap the cell uses, if any. */
-  viewStrategy?: string;
 }
 
 /** A reference a group's ratios are computed against: a cell id in this group or an earlier one. */
@@ -47,8 +36,6 @@ export interface Extra {
   title: string;
   columns: string[];
   rows: (string | number)[][];
-  /** What the figures mean, when they need saying. */
-  note?: string;
 }
 
 export interface Group {

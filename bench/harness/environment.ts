@@ -5,45 +5,31 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import { Heap } from "wasm-arena";
 
-export interface Environment {
-  cpu: string;
-  cores: number;
-  memoryGiB: number;
-  os: string;
-  node: string;
-  v8: string;
-  mitata: string;
-  assemblyscript: string;
-  /** The view strategy a default wasm-arena heap chooses on this platform. */
-  viewStrategy: string;
-  /** The commit the run measured, with "+dirty" if the working tree differed from it. */
-  commit: string;
-}
-
 const require = createRequire(import.meta.url);
 
-export function describeEnvironment(): Environment {
-  const cpus = os.cpus();
+export function describeEnvironment() {
+  const git = (...args: string[]) => execFileSync("git", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  let commit = "unknown";
+  try {
+    // "+dirty" when the code measured differs from the commit.
+    const dirty = git("status", "--porcelain", "--", "src", "assembly", "bindings", "bench") !== "";
+    commit = git("rev-parse", "--short", "HEAD") + (dirty ? "+dirty" : "");
+  } catch {
+    // Not a git checkout: the figures still stand, without a commit.
+  }
   return {
-    cpu: cpus[0]?.model.trim() ?? "unknown",
-    cores: cpus.length,
+    cpu: os.cpus()[0]?.model.trim() ?? "unknown",
+    cores: os.cpus().length,
     memoryGiB: Math.round(os.totalmem() / 2 ** 30),
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.versions.node,
     v8: process.versions.v8,
-    mitata: require("mitata/package.json").version,
-    assemblyscript: require("assemblyscript/package.json").version,
-    viewStrategy: Heap.create().viewStrategy,
-    commit: gitCommit(),
+    mitata: require("mitata/package.json").version as string,
+    assemblyscript: require("assemblyscript/package.json").version as string,
+    /** The view strategy a default wasm-arena heap chooses on this platform. */
+    viewStrategy: Heap.create().viewStrategy as string,
+    commit,
   };
 }
 
-function gitCommit(): string {
-  try {
-    const git = (...args: string[]) => execFileSync("git", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
-    const dirty = git("status", "--porcelain", "--", "src", "assembly", "bindings", "bench") !== "";
-    return git("rev-parse", "--short", "HEAD") + (dirty ? "+dirty" : "");
-  } catch {
-    return "unknown";
-  }
-}
+export type Environment = ReturnType<typeof describeEnvironment>;

@@ -3,12 +3,12 @@
 import type { Extra, Peer, Reference } from "./cell";
 import type { Environment } from "./environment";
 
-/** A figure over the rounds: the median of the per-round medians, and their range. */
+/** A figure over the rounds: the median of the per-round figures, and their range. */
 export interface Spread {
   median: number;
   min: number;
   max: number;
-  /** The per-round medians, in round order. */
+  /** The per-round figures (mean ns per operation), in round order. */
   rounds: number[];
 }
 
@@ -32,7 +32,6 @@ export interface CellResult {
   /** Growth of the JS heap plus ArrayBuffers at the peak, over what was live before the cell. */
   peakJsBytes: number;
   linearBytes: number;
-  viewStrategy?: string;
   /** Why the cell has no figures (it threw, or its checksum was wrong). */
   error?: string;
 }
