@@ -5,7 +5,7 @@
 
 import { median, type CellResult, type SectionResult } from "./results";
 
-export type CellIndex = Map<string, { cell: CellResult; group: CellResult[] }>;
+type CellIndex = Map<string, { cell: CellResult; group: CellResult[] }>;
 
 /** Where each cell was measured: its result and its group's cells. */
 export function indexCells(sections: SectionResult[]): CellIndex {

@@ -5,10 +5,9 @@ import { ITEMS, batchChecksum } from "./shape";
 import { plainViews, floorViews, arenaViews, tlsfViews, thingViews } from "./view-peers";
 import { floorRaw, arenaRaw, tlsfRaw, thingRaw } from "./raw-peers";
 
-/** Reference cells other sections compare against too. */
+/** Reference cells the reset loop compares against too. */
 export const PLAIN_CELL = "batch/view/plain";
 export const FLOOR_VIEWS_CELL = "batch/view/floor";
-export const FLOOR_RAW_CELL = "batch/raw/floor";
 
 export function batchSection(): Section {
   const checksum = batchChecksum();
@@ -30,7 +29,7 @@ export function batchSection(): Section {
       () => ({
         variant: "raw path", unit: "temporary", checksum,
         cells: [floorRaw(), arenaRaw(), tlsfRaw(), thingRaw()],
-        references: [plain, { label: "floor", cellId: FLOOR_RAW_CELL }],
+        references: [plain, { label: "floor", cellId: "batch/raw/floor" }],
       }),
     ],
   };

@@ -11,7 +11,7 @@ export const BINS = 50;
 export const SAMPLE_BYTES = SAMPLES * 8;
 export const BIN_BYTES = BINS * 4;
 /** The longest key; keys run 57 to 72 bytes so that the samples after a key need aligning. */
-export const MAX_KEY_BYTES = 72;
+const MAX_KEY_BYTES = 72;
 /** An upper bound on one batch's bytes, alignment padding and allocator headers included. */
 export const BATCH_BYTES = ITEMS * (MAX_KEY_BYTES + SAMPLE_BYTES + BIN_BYTES + 3 * 32);
 /** A wasm-arena heap with room for a batch and the arena's geometric chunk growth: it never grows mid-batch. */

@@ -5,7 +5,7 @@ import { inputOf, expectedChecksum, plainCompute, floorCompute, arenaOnPagesComp
   tlsfCompute, thingCompute } from "./peers";
 
 /** "1 Ki", "64 Ki", "1 Mi". */
-export const countLabel = (n: number): string => (n >= 1 << 20 ? `${n / (1 << 20)} Mi` : `${n / 1024} Ki`);
+const countLabel = (n: number): string => (n >= 1 << 20 ? `${n / (1 << 20)} Mi` : `${n / 1024} Ki`);
 
 export function computeResultSection(sizes: number[]): Section {
   return {

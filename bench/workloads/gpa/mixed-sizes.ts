@@ -8,7 +8,7 @@ const STREAM_LENGTH = 1 << 16;
 export const STREAM_MASK = STREAM_LENGTH - 1;
 const SMALLEST = 16;
 const CLASSES = 12;
-export const LARGEST = 64 * 1024;
+const LARGEST = 64 * 1024;
 
 /** A seeded xorshift32: the same numbers on every run. */
 function random(seed: number): () => number {
