@@ -1,7 +1,8 @@
 // The figures a run produces; latest.json is this, serialised.
 
-import type { Extra, Peer, Reference } from "./cell";
+import type { Cell, Extra, Group, Section } from "./cell";
 import type { Environment } from "./environment";
+import type { Settings } from "../settings";
 
 /** A figure over the rounds: the median of the per-round figures, and their range. */
 export interface Spread {
@@ -12,11 +13,8 @@ export interface Spread {
   rounds: number[];
 }
 
-export interface CellResult {
-  id: string;
-  peer: Peer;
-  how: string;
-  opsPerCall: number;
+/** What the cell was, and what it measured. */
+export interface CellResult extends Pick<Cell, "id" | "peer" | "how" | "opsPerCall"> {
   /** Nanoseconds per operation. Absent when the cell failed. */
   ns?: Spread;
   /** The cell's median time divided by each reference's, keyed by the reference label. */
@@ -36,19 +34,12 @@ export interface CellResult {
   error?: string;
 }
 
-export interface GroupResult {
-  variant: string;
-  unit: string;
-  /** What the cells' ratios are computed against. */
-  references: Reference[];
+export interface GroupResult extends Pick<Group, "variant" | "unit" | "references"> {
   cells: CellResult[];
   extras: Extra[];
 }
 
-export interface SectionResult {
-  id: string;
-  title: string;
-  description: string;
+export interface SectionResult extends Omit<Section, "groups"> {
   groups: GroupResult[];
 }
 
@@ -57,8 +48,8 @@ export interface RunResult {
   startedAt: string;
   seconds: number;
   environment: Environment;
-  /** How much was measured (settings.ts). */
-  settings: { rounds: number; cpuTimeMs: number; minSamples: number; gcWindowMs: number };
+  /** How much was measured. */
+  settings: Pick<Settings, "rounds" | "cpuTimeMs" | "minSamples" | "gcWindowMs">;
   sections: SectionResult[];
 }
 
