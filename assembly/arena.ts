@@ -14,33 +14,47 @@
 //   record body ┌──────────────────────────┬─────────┬───────┐
 //               │ region: start, cap, end  │ backing │ first │
 //               └──────────────────────────┴─────────┴───────┘
-//                BODY+0                     BODY+12   BODY+16
+//                ARENA_REGION               BACKING   FIRST
+//
+// Invariant: first == 0 and the region is empty, or the region is first's buffer. openChunk,
+// the slow path and arenaReset keep it together: when changing one, check the others.
 
-import { BODY, Kind, newRecord, freeRecord } from "./records";
-import { bumpAlloc, bumpEnd, bumpCapacity, bumpStart, bumpFree, bumpIsLast, bumpOwns, bumpResize,
-  bumpReset, CAPACITY } from "./bump";
+import { BODY, RECORD_SIZE, newRecord, freeRecord } from "./records";
+import { BUMP_SIZE, bumpAlloc, bumpEnd, bumpCapacity, bumpStart, bumpFree, bumpOwns, bumpResize,
+  bumpReset, bumpGrow, bumpValid } from "./bump";
 import { alignForward } from "./memory";
 import { Status, fail } from "./status";
-import { allocate, resize, free } from "./dispatch";
+import { alloc, resize, free } from "./dispatch";
+import { defineVTable } from "./vtable";
 
-const REGION: usize = BODY;
-const BACKING: usize = BODY + 12;
-const FIRST: usize = BODY + 16;
+/** Where the bump region sits in the record (exported: JavaScript may bump it). */
+export const ARENA_REGION: usize = BODY;
+const BACKING: usize = ARENA_REGION + BUMP_SIZE;
+const FIRST: usize = BACKING + sizeof<u32>();
+const ARENA_END: usize = FIRST + sizeof<u32>();
+if (ARENA_END > RECORD_SIZE) ERROR("the arena's fields overflow its record");
 
-const CHUNK_NEXT: usize = 0;
-const CHUNK_LEN: usize = 4;
-const CHUNK_HEADER: usize = 8;
+@unmanaged class Chunk {
+  /** The next older chunk, or 0. */
+  next: usize;
+  /** Bytes of the whole chunk, header included. */
+  len: usize;
+}
+const CHUNK_HEADER: usize = offsetof<Chunk>();
 const CHUNK_ALIGN: usize = 8;
 /** Zig's slack per chunk beyond the request and the header. */
 const CHUNK_SLACK: u64 = 16;
 const U32_MAX: u64 = 0xFFFF_FFFF;
 
-export const enum ResetMode { FREE_ALL = 0, RETAIN_CAPACITY = 1, RETAIN_WITH_LIMIT = 2 }
+/** How arenaReset treats the chunks (exported: JavaScript passes it). */
+export enum ResetMode { FREE_ALL = 0, RETAIN_CAPACITY = 1, RETAIN_WITH_LIMIT = 2 }
 
 // @ts-ignore: decorator
-@inline function chunkLen(chunk: usize): usize { return load<u32>(chunk + CHUNK_LEN); }
+@inline function chunkAt(chunk: usize): Chunk { return changetype<Chunk>(chunk); }
 // @ts-ignore: decorator
-@inline function chunkNext(chunk: usize): usize { return load<u32>(chunk + CHUNK_NEXT); }
+@inline function chunkLen(chunk: usize): usize { return chunkAt(chunk).len; }
+// @ts-ignore: decorator
+@inline function chunkNext(chunk: usize): usize { return chunkAt(chunk).next; }
 // @ts-ignore: decorator
 @inline function firstChunk(arena: usize): usize { return load<u32>(arena + FIRST); }
 // @ts-ignore: decorator
@@ -48,13 +62,13 @@ export const enum ResetMode { FREE_ALL = 0, RETAIN_CAPACITY = 1, RETAIN_WITH_LIM
 
 /** A new arena over `backing`; 0 if no record could be made. */
 export function arenaInit(backing: usize): usize {
-  const arena = newRecord(Kind.ARENA);
+  const arena = newRecord(ARENA);
   if (arena != 0) store<u32>(arena + BACKING, backing);
   return arena;
 }
 
 /** Frees every chunk to the backing allocator and the arena's record. */
-export function arenaDeinit(arena: usize): void {
+function arenaDeinit(arena: usize): void {
   releaseChunks(arena, 0);
   freeRecord(arena);
 }
@@ -67,25 +81,25 @@ function openChunk(arena: usize, prevLen: usize, minimum: u64): usize {
   const big = <u64>prevLen + minimum + <u64>CHUNK_HEADER + CHUNK_SLACK;
   const len = big + big / 2;
   if (len > U32_MAX) return 0;
-  const chunk = allocate(backingOf(arena), <usize>len, CHUNK_ALIGN);
+  const chunk = alloc(backingOf(arena), <usize>len, CHUNK_ALIGN);
   if (chunk == 0) return 0;
-  store<u32>(chunk + CHUNK_NEXT, firstChunk(arena));
-  store<u32>(chunk + CHUNK_LEN, <u32>len);
+  assert((chunk & (CHUNK_ALIGN - 1)) == 0, "a backing allocator misaligned a chunk");
+  chunkAt(chunk).next = firstChunk(arena);
+  chunkAt(chunk).len = <usize>len;
   store<u32>(arena + FIRST, chunk);
-  bumpReset(arena + REGION, chunk + CHUNK_HEADER, <usize>len - CHUNK_HEADER);
+  bumpReset(arena + ARENA_REGION, chunk + CHUNK_HEADER, <usize>len - CHUNK_HEADER);
   return chunk;
 }
 
 /** `n` bytes aligned to `align`; 0 if the backing allocator is out of memory. */
-// @ts-ignore: decorator
-@inline export function arenaAlloc(arena: usize, n: usize, align: usize): usize {
-  const fast = bumpAlloc(arena + REGION, n, align);
+function arenaAlloc(arena: usize, n: usize, align: usize): usize {
+  const fast = bumpAlloc(arena + ARENA_REGION, n, align);
   return fast != 0 ? fast : arenaAllocSlow(arena, n, align);
 }
 
 /** The newest chunk is full: grow it in place if the backing allocator can, else open another. */
 function arenaAllocSlow(arena: usize, n: usize, align: usize): usize {
-  const region = arena + REGION;
+  const region = arena + ARENA_REGION;
   let chunk = firstChunk(arena);
   if (chunk == 0 && openChunk(arena, 0, <u64>n + <u64>align) == 0) return 0;
   while (true) {
@@ -97,38 +111,32 @@ function arenaAllocSlow(arena: usize, n: usize, align: usize): usize {
     const biggerLen = <u64>CHUNK_HEADER + needed;
     if (biggerLen <= U32_MAX
       && resize(backingOf(arena), chunk, chunkLen(chunk), <usize>biggerLen, CHUNK_ALIGN) == Status.OK) {
-      store<u32>(chunk + CHUNK_LEN, <u32>biggerLen);
-      store<u32>(region + CAPACITY, <u32>needed);
+      chunkAt(chunk).len = <usize>biggerLen;
+      bumpGrow(region, <usize>needed);
     } else if (openChunk(arena, bumpCapacity(region), <u64>n + <u64>align) == 0) {
       return 0;
     }
   }
 }
 
-/** Whether [ptr, ptr + len) lies in memory the arena has handed out. */
-function arenaOwns(arena: usize, ptr: usize, len: usize): bool {
-  let chunk = firstChunk(arena);
-  if (chunk == 0) return false;
-  if (bumpOwns(arena + REGION, ptr, len)) return true;
-  for (chunk = chunkNext(chunk); chunk != 0; chunk = chunkNext(chunk)) {
+/** Whether [ptr, ptr + len) lies in one of the arena's older chunks (not the newest, the region's). */
+function ownsInOlderChunks(arena: usize, ptr: usize, len: usize): bool {
+  const first = firstChunk(arena);
+  if (first == 0) return false;
+  for (let chunk = chunkNext(first); chunk != 0; chunk = chunkNext(chunk)) {
     if (ptr >= chunk + CHUNK_HEADER && <u64>ptr + <u64>len <= <u64>chunk + <u64>chunkLen(chunk)) return true;
   }
   return false;
 }
 
 /** Rolls the bump pointer back if [ptr, ptr + len) is the last allocation; otherwise a no-op. */
-export function arenaFree(arena: usize, ptr: usize, len: usize): Status {
-  if (bumpFree(arena + REGION, ptr, len) || arenaOwns(arena, ptr, len)) return Status.OK;
-  return fail(Status.INVALID_FREE, ptr);
+function arenaFree(arena: usize, ptr: usize, len: usize, _align: usize): Status {
+  return bumpFree(arena, arena + ARENA_REGION, ptr, len, ownsInOlderChunks);
 }
 
 /** Shrinking always succeeds; growing only for the last allocation, within its chunk. */
-export function arenaResize(arena: usize, ptr: usize, len: usize, newLen: usize): Status {
-  if (bumpIsLast(arena + REGION, ptr, len)) {
-    return bumpResize(arena + REGION, ptr, len, newLen) ? Status.OK : Status.OUT_OF_MEMORY;
-  }
-  if (!arenaOwns(arena, ptr, len)) return fail(Status.INVALID_FREE, ptr);
-  return newLen <= len ? Status.OK : Status.OUT_OF_MEMORY;
+function arenaResize(arena: usize, ptr: usize, len: usize, newLen: usize, _align: usize): Status {
+  return bumpResize(arena, arena + ARENA_REGION, ptr, len, newLen, ownsInOlderChunks);
 }
 
 /** Bytes the arena can hand out without asking its backing allocator: every chunk's buffer. */
@@ -146,11 +154,12 @@ function releaseChunks(arena: usize, keep: usize): void {
   let chunk = firstChunk(arena);
   while (chunk != keep) {
     const next = chunkNext(chunk);
+    assert(chunkLen(chunk) >= CHUNK_HEADER, "an arena chunk shorter than its header");
     free(backing, chunk, chunkLen(chunk), CHUNK_ALIGN);
     chunk = next;
   }
   store<u32>(arena + FIRST, keep);
-  if (keep == 0) bumpReset(arena + REGION, 0, 0);
+  if (keep == 0) bumpReset(arena + ARENA_REGION, 0, 0);
 }
 
 /**
@@ -176,25 +185,25 @@ export function arenaReset(arena: usize, mode: ResetMode, limit: usize): bool {
   let kept = oldest;
   if (chunkLen(oldest) != totalLen) {
     if (resize(backing, oldest, chunkLen(oldest), totalLen, CHUNK_ALIGN) != Status.OK) {
-      const merged = allocate(backing, totalLen, CHUNK_ALIGN);
+      const merged = alloc(backing, totalLen, CHUNK_ALIGN);
       if (merged == 0) {
-        bumpReset(arena + REGION, oldest + CHUNK_HEADER, chunkLen(oldest) - CHUNK_HEADER);
+        bumpReset(arena + ARENA_REGION, oldest + CHUNK_HEADER, chunkLen(oldest) - CHUNK_HEADER);
         return false;
       }
       free(backing, oldest, chunkLen(oldest), CHUNK_ALIGN);
-      store<u32>(merged + CHUNK_NEXT, 0);
+      chunkAt(merged).next = 0;
       store<u32>(arena + FIRST, merged);
       kept = merged;
     }
-    store<u32>(kept + CHUNK_LEN, totalLen);
+    chunkAt(kept).len = totalLen;
   }
-  bumpReset(arena + REGION, kept + CHUNK_HEADER, totalLen - CHUNK_HEADER);
+  bumpReset(arena + ARENA_REGION, kept + CHUNK_HEADER, totalLen - CHUNK_HEADER);
   return true;
 }
 
 /** Checks the chunk list and that the bump region describes the newest chunk. */
-export function arenaValidate(arena: usize): Status {
-  const region = arena + REGION;
+function arenaValidate(arena: usize): Status {
+  const region = arena + ARENA_REGION;
   const first = firstChunk(arena);
   const memoryEnd = <u64>memory.size() << 16;
   if (first == 0) {
@@ -202,7 +211,7 @@ export function arenaValidate(arena: usize): Status {
       ? Status.OK : fail(Status.CORRUPTION, arena);
   }
   if (bumpStart(region) != first + CHUNK_HEADER || bumpCapacity(region) != chunkLen(first) - CHUNK_HEADER
-    || bumpEnd(region) > bumpCapacity(region)) {
+    || !bumpValid(region)) {
     return fail(Status.CORRUPTION, arena);
   }
   let budget = memoryEnd / <u64>CHUNK_HEADER;
@@ -213,3 +222,5 @@ export function arenaValidate(arena: usize): Status {
   }
   return Status.OK;
 }
+
+const ARENA = defineVTable(arenaAlloc, arenaResize, arenaFree, arenaDeinit, arenaValidate);

@@ -1,30 +1,64 @@
 // A bump region: the pointer-bumping core shared by the arena (its newest chunk) and the
-// fixed-buffer allocator (its buffer). Three u32 fields inside an allocator record:
+// fixed-buffer allocator (its buffer). Only this file writes a region's fields.
 //
 //   ┌───────┬──────────┬──────┐
 //   │ start │ capacity │ end  │   allocations occupy [start, start + end); the rest is free
 //   └───────┴──────────┴──────┘
 //    +0      +4         +8
+//
+// Invariant: end <= capacity, and [start, start + capacity) lies in memory the owner holds.
+// The layout crosses to JavaScript (BUMP_* and each owner's region offset are exported), which
+// may read and advance `end` itself: so `end` is the only state of the bump, and a region is
+// always consistent between two calls.
 
 import { alignForward } from "./memory";
+import { Status, fail } from "./status";
 
-export const START: usize = 0;
-export const CAPACITY: usize = 4;
-export const END: usize = 8;
-export const BUMP_SIZE: usize = 12;
+@unmanaged class BumpRegion {
+  /** The first byte of the region; 0 for an owner with no memory yet. */
+  start: usize;
+  /** Bytes from `start` the owner holds. */
+  capacity: usize;
+  /** Bytes from `start` handed out; always <= capacity. */
+  end: usize;
+}
+
+export const BUMP_START: usize = offsetof<BumpRegion>("start");
+export const BUMP_CAPACITY: usize = offsetof<BumpRegion>("capacity");
+export const BUMP_END: usize = offsetof<BumpRegion>("end");
+export const BUMP_SIZE: usize = offsetof<BumpRegion>();
+
+/**
+ * Whether the owner of a region handed out [ptr, ptr + len) outside it (an arena, in its older
+ * chunks). Called only when a free or resize is not about the region's own bytes.
+ */
+export type OwnsOutside = (owner: usize, ptr: usize, len: usize) => bool;
 
 // @ts-ignore: decorator
-@inline export function bumpStart(region: usize): usize { return load<u32>(region + START); }
+@inline function at(region: usize): BumpRegion { return changetype<BumpRegion>(region); }
 // @ts-ignore: decorator
-@inline export function bumpCapacity(region: usize): usize { return load<u32>(region + CAPACITY); }
+@inline export function bumpStart(region: usize): usize { return at(region).start; }
 // @ts-ignore: decorator
-@inline export function bumpEnd(region: usize): usize { return load<u32>(region + END); }
+@inline export function bumpCapacity(region: usize): usize { return at(region).capacity; }
+// @ts-ignore: decorator
+@inline export function bumpEnd(region: usize): usize { return at(region).end; }
 
 /** Points the region at `capacity` fresh bytes from `start`. */
 export function bumpReset(region: usize, start: usize, capacity: usize): void {
-  store<u32>(region + START, start);
-  store<u32>(region + CAPACITY, capacity);
-  store<u32>(region + END, 0);
+  at(region).start = start;
+  at(region).capacity = capacity;
+  at(region).end = 0;
+}
+
+/** Forgets every allocation: the whole region is free again. */
+export function bumpClear(region: usize): void {
+  at(region).end = 0;
+}
+
+/** The region's memory grew in place to `capacity` bytes (the owner resized what it holds). */
+export function bumpGrow(region: usize, capacity: usize): void {
+  assert(capacity >= at(region).capacity, "a bump region grew to less than it had");
+  at(region).capacity = capacity;
 }
 
 /** `n` bytes aligned to `align` from the region, or 0 if they do not fit. */
@@ -35,7 +69,7 @@ export function bumpReset(region: usize, start: usize, capacity: usize): void {
   const aligned = alignForward(addr, align);
   const newEnd = <u64>(aligned - start) + <u64>n;
   if (aligned < addr || newEnd > <u64>bumpCapacity(region)) return 0;
-  store<u32>(region + END, <u32>newEnd);
+  at(region).end = <usize>newEnd;
   return aligned;
 }
 
@@ -45,7 +79,7 @@ export function bumpReset(region: usize, start: usize, capacity: usize): void {
  * allocation and roll the bump pointer back below the region's start.
  */
 // @ts-ignore: decorator
-@inline export function bumpIsLast(region: usize, ptr: usize, len: usize): bool {
+@inline function isLast(region: usize, ptr: usize, len: usize): bool {
   return <u64>ptr + <u64>len == <u64>(bumpStart(region) + bumpEnd(region));
 }
 
@@ -55,26 +89,44 @@ export function bumpOwns(region: usize, ptr: usize, len: usize): bool {
   return ptr >= start && <u64>ptr + <u64>len <= <u64>(start + bumpEnd(region));
 }
 
+/** Whether [ptr, ptr + len) lies inside the region's capacity (Zig's ownsSlice). */
+export function bumpContains(region: usize, ptr: usize, len: usize): bool {
+  const start = bumpStart(region);
+  return ptr >= start && <u64>ptr + <u64>len <= <u64>start + <u64>bumpCapacity(region);
+}
+
+/**
+ * Frees [ptr, ptr + len): the bump pointer rolls back if it is the last allocation, anything
+ * else the owner handed out is a no-op, and what it did not hand out is INVALID_FREE.
+ */
+export function bumpFree(owner: usize, region: usize, ptr: usize, len: usize, outside: OwnsOutside): Status {
+  if (isLast(region, ptr, len)) {
+    assert(len <= bumpEnd(region), "a bump free rolled back past the region's start");
+    at(region).end = bumpEnd(region) - len;
+    return Status.OK;
+  }
+  if (bumpOwns(region, ptr, len) || outside(owner, ptr, len)) return Status.OK;
+  return fail(Status.INVALID_FREE, ptr);
+}
+
 /**
  * Resizes [ptr, ptr + len) to `newLen` in place. Shrinking always succeeds (the last allocation
  * gives its tail back); growing succeeds only for the last allocation and within the capacity.
  */
-export function bumpResize(region: usize, ptr: usize, len: usize, newLen: usize): bool {
-  if (!bumpIsLast(region, ptr, len)) return newLen <= len;
-  const end = bumpEnd(region);
-  if (newLen <= len) {
-    store<u32>(region + END, end - (len - newLen));
-    return true;
+export function bumpResize(owner: usize, region: usize, ptr: usize, len: usize, newLen: usize,
+  outside: OwnsOutside): Status {
+  if (!isLast(region, ptr, len)) {
+    if (!bumpOwns(region, ptr, len) && !outside(owner, ptr, len)) return fail(Status.INVALID_FREE, ptr);
+    return newLen <= len ? Status.OK : Status.OUT_OF_MEMORY;
   }
-  if (<u64>end + <u64>(newLen - len) > <u64>bumpCapacity(region)) return false;
-  store<u32>(region + END, end + (newLen - len));
-  return true;
+  const end = <u64>bumpEnd(region) - <u64>len + <u64>newLen;
+  if (end > <u64>bumpCapacity(region)) return Status.OUT_OF_MEMORY;
+  at(region).end = <usize>end;
+  return Status.OK;
 }
 
-/** Frees [ptr, ptr + len) if it is the last allocation; returns whether it was. */
-// @ts-ignore: decorator
-@inline export function bumpFree(region: usize, ptr: usize, len: usize): bool {
-  if (!bumpIsLast(region, ptr, len)) return false;
-  store<u32>(region + END, bumpEnd(region) - len);
-  return true;
+/** Checks the region's invariant against the memory's end. */
+export function bumpValid(region: usize): bool {
+  return bumpEnd(region) <= bumpCapacity(region)
+    && <u64>bumpStart(region) + <u64>bumpCapacity(region) <= (<u64>memory.size() << 16);
 }

@@ -1,31 +1,20 @@
-// The allocator interface inside WebAssembly: Zig's std.mem.Allocator vtable as a switch on the
-// record's kind. Every allocator calls its backing allocator through these functions, so a
-// backing call never leaves WebAssembly.
+// Calls through an allocator's vtable (see vtable.ts): what every allocator uses to reach its
+// backing allocator, and what the exported ABI calls. Zero lengths are settled here, once, so no
+// allocator sees them.
 //
 // Lengths are bytes, alignments are powers of two up to MAX_ALIGN (JavaScript checks both). An
 // alignment of 0 given to resize or free means "as allocated": views do not remember theirs.
 
-import { Kind, kindOf } from "./records";
-import { Status, fail, clearStatus } from "./status";
-import { pageAlloc, pageFree, pageResize } from "./page";
-import { arenaAlloc, arenaFree, arenaResize, arenaDeinit } from "./arena";
-import { fixedAlloc, fixedFree, fixedResize } from "./fixed";
-import { gpaAlloc, gpaFree, gpaResize, gpaDeinit } from "./gpa";
-import { freeRecord } from "./records";
+import { vtableOf } from "./records";
+import { Status, clearStatus, fail } from "./status";
 
 /**
  * `len` bytes aligned to `align`, or 0 when out of memory. As in Zig, a zero-length allocation
  * gets `align` itself: a non-null address that must never be read.
  */
-export function allocate(allocator: usize, len: usize, align: usize): usize {
+export function alloc(allocator: usize, len: usize, align: usize): usize {
   if (len == 0) return align;
-  switch (kindOf(allocator)) {
-    case Kind.ARENA: return arenaAlloc(allocator, len, align);
-    case Kind.PAGE: return pageAlloc(len);
-    case Kind.FIXED: return fixedAlloc(allocator, len, align);
-    case Kind.GPA: return gpaAlloc(allocator, len, align);
-  }
-  return 0;
+  return vtableOf(allocator).alloc(allocator, len, align);
 }
 
 /**
@@ -35,25 +24,13 @@ export function allocate(allocator: usize, len: usize, align: usize): usize {
 export function resize(allocator: usize, ptr: usize, len: usize, newLen: usize, align: usize): Status {
   if (len == 0) return newLen == 0 ? Status.OK : Status.OUT_OF_MEMORY;
   if (newLen == 0) return free(allocator, ptr, len, align);
-  switch (kindOf(allocator)) {
-    case Kind.ARENA: return arenaResize(allocator, ptr, len, newLen);
-    case Kind.PAGE: return pageResize(ptr, len, newLen);
-    case Kind.FIXED: return fixedResize(allocator, ptr, len, newLen);
-    case Kind.GPA: return gpaResize(allocator, ptr, len, newLen, align);
-  }
-  return fail(Status.INVALID_FREE, ptr);
+  return vtableOf(allocator).resize(allocator, ptr, len, newLen, align);
 }
 
 /** Frees [ptr, ptr + len), which `allocator` handed out with `align`. Length 0 is a no-op. */
 export function free(allocator: usize, ptr: usize, len: usize, align: usize): Status {
   if (len == 0) return Status.OK;
-  switch (kindOf(allocator)) {
-    case Kind.ARENA: return arenaFree(allocator, ptr, len);
-    case Kind.PAGE: return pageFree(ptr, len);
-    case Kind.FIXED: return fixedFree(allocator, ptr, len);
-    case Kind.GPA: return gpaFree(allocator, ptr, len, align);
-  }
-  return fail(Status.INVALID_FREE, ptr);
+  return vtableOf(allocator).free(allocator, ptr, len, align);
 }
 
 /**
@@ -68,15 +45,16 @@ export function remap(allocator: usize, ptr: usize, len: usize, newLen: usize, a
 /**
  * Resizes in place if it can, else allocates `newLen` bytes aligned to `align`, copies
  * min(len, newLen) bytes and frees the old allocation. The old allocation is checked as allocated
- * (alignment 0: whatever it was made with). 0 on failure, with the reason in the last status.
+ * (alignment 0: whatever it was made with). 0 on failure, with the reason in the last status, and
+ * the old allocation intact.
  */
-export function reallocate(allocator: usize, ptr: usize, len: usize, newLen: usize, align: usize): usize {
+export function realloc(allocator: usize, ptr: usize, len: usize, newLen: usize, align: usize): usize {
   clearStatus();
-  if (len == 0) return allocate(allocator, newLen, align);
+  if (len == 0) return alloc(allocator, newLen, align);
   const status = resize(allocator, ptr, len, newLen, 0);
   if (status == Status.OK) return newLen == 0 ? align : ptr;
   if (status != Status.OUT_OF_MEMORY) return 0;
-  const moved = allocate(allocator, newLen, align);
+  const moved = alloc(allocator, newLen, align);
   if (moved == 0) {
     fail(Status.OUT_OF_MEMORY, ptr);
     return 0;
@@ -88,9 +66,10 @@ export function reallocate(allocator: usize, ptr: usize, len: usize, newLen: usi
 
 /** Ends an allocator: gives back everything it holds, then its record. */
 export function destroy(allocator: usize): void {
-  switch (kindOf(allocator)) {
-    case Kind.ARENA: arenaDeinit(allocator); return;
-    case Kind.FIXED: freeRecord(allocator); return;
-    case Kind.GPA: gpaDeinit(allocator); return;
-  }
+  vtableOf(allocator).deinit(allocator);
+}
+
+/** Checks one allocator's own metadata. */
+export function validateAllocator(allocator: usize): Status {
+  return vtableOf(allocator).validate(allocator);
 }

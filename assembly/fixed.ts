@@ -4,61 +4,58 @@
 //   record body ┌──────────────────────────┐
 //               │ region: start, cap, end  │   the buffer is [start, start + cap)
 //               └──────────────────────────┘
-//                BODY+0
+//                FIXED_REGION
 
-import { BODY, Kind, newRecord } from "./records";
-import { bumpAlloc, bumpEnd, bumpCapacity, bumpStart, bumpFree, bumpIsLast, bumpOwns, bumpResize,
-  bumpReset, END } from "./bump";
+import { BODY, RECORD_SIZE, newRecord, freeRecord } from "./records";
+import { BUMP_SIZE, bumpAlloc, bumpEnd, bumpFree, bumpResize, bumpReset, bumpClear, bumpContains,
+  bumpValid } from "./bump";
 import { Status, fail } from "./status";
+import { defineVTable } from "./vtable";
 
-const REGION: usize = BODY;
+/** Where the bump region sits in the record (exported: JavaScript may bump it). */
+export const FIXED_REGION: usize = BODY;
+const FIXED_END: usize = FIXED_REGION + BUMP_SIZE;
+if (FIXED_END > RECORD_SIZE) ERROR("the fixed buffer's fields overflow its record");
+
+/** A fixed buffer hands out nothing outside its one region. */
+function ownsNothingOutside(_fixed: usize, _ptr: usize, _len: usize): bool { return false; }
+
+function fixedAlloc(fixed: usize, n: usize, align: usize): usize {
+  return bumpAlloc(fixed + FIXED_REGION, n, align);
+}
+
+function fixedFree(fixed: usize, ptr: usize, len: usize, _align: usize): Status {
+  return bumpFree(fixed, fixed + FIXED_REGION, ptr, len, ownsNothingOutside);
+}
+
+function fixedResize(fixed: usize, ptr: usize, len: usize, newLen: usize, _align: usize): Status {
+  return bumpResize(fixed, fixed + FIXED_REGION, ptr, len, newLen, ownsNothingOutside);
+}
+
+function fixedValidate(fixed: usize): Status {
+  return bumpValid(fixed + FIXED_REGION) ? Status.OK : fail(Status.CORRUPTION, fixed);
+}
+
+const FIXED = defineVTable(fixedAlloc, fixedResize, fixedFree, freeRecord, fixedValidate);
 
 /** A fixed-buffer allocator over [buffer, buffer + len); 0 if no record could be made. */
 export function fixedInit(buffer: usize, len: usize): usize {
-  const fixed = newRecord(Kind.FIXED);
-  if (fixed != 0) bumpReset(fixed + REGION, buffer, len);
+  const fixed = newRecord(FIXED);
+  if (fixed != 0) bumpReset(fixed + FIXED_REGION, buffer, len);
   return fixed;
-}
-
-// @ts-ignore: decorator
-@inline export function fixedAlloc(fixed: usize, n: usize, align: usize): usize {
-  return bumpAlloc(fixed + REGION, n, align);
-}
-
-export function fixedFree(fixed: usize, ptr: usize, len: usize): Status {
-  if (bumpFree(fixed + REGION, ptr, len) || bumpOwns(fixed + REGION, ptr, len)) return Status.OK;
-  return fail(Status.INVALID_FREE, ptr);
-}
-
-export function fixedResize(fixed: usize, ptr: usize, len: usize, newLen: usize): Status {
-  if (bumpIsLast(fixed + REGION, ptr, len)) {
-    return bumpResize(fixed + REGION, ptr, len, newLen) ? Status.OK : Status.OUT_OF_MEMORY;
-  }
-  if (!bumpOwns(fixed + REGION, ptr, len)) return fail(Status.INVALID_FREE, ptr);
-  return newLen <= len ? Status.OK : Status.OUT_OF_MEMORY;
 }
 
 /** Forgets every allocation: the whole buffer is free again. */
 export function fixedReset(fixed: usize): void {
-  store<u32>(fixed + REGION + END, 0);
+  bumpClear(fixed + FIXED_REGION);
 }
 
 /** The bytes used so far, alignment padding included (Zig's end_index). */
 export function fixedEndIndex(fixed: usize): usize {
-  return bumpEnd(fixed + REGION);
+  return bumpEnd(fixed + FIXED_REGION);
 }
 
 /** Whether [ptr, ptr + len) lies inside the buffer (Zig's ownsSlice; ownsPtr is len 1). */
 export function fixedOwns(fixed: usize, ptr: usize, len: usize): bool {
-  const start = bumpStart(fixed + REGION);
-  return ptr >= start && <u64>ptr + <u64>len <= <u64>start + <u64>bumpCapacity(fixed + REGION);
-}
-
-export function fixedValidate(fixed: usize): Status {
-  const region = fixed + REGION;
-  const end = <u64>bumpStart(region) + <u64>bumpCapacity(region);
-  if (bumpEnd(region) > bumpCapacity(region) || end > (<u64>memory.size() << 16)) {
-    return fail(Status.CORRUPTION, fixed);
-  }
-  return Status.OK;
+  return bumpContains(fixed + FIXED_REGION, ptr, len);
 }

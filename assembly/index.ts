@@ -1,25 +1,30 @@
-// The exported ABI: numbers in, numbers out. bindings/exports.ts types this table for JavaScript.
+// The exported ABI: numbers in, numbers out. Functions are typed for JavaScript in
+// bindings/exports.ts; every exported constant (a global) is read by the build into
+// bindings/abi.generated.ts, so each constant that crosses the boundary is written once, here.
 //
 // Handles are the addresses of allocator records; pointers and lengths are bytes.
 
-import { Status, getLastStatus, getLastAddress } from "./status";
-import { pageInit, pageReserve, pageValidate, pageStats, pageFirst, pageTop } from "./page";
-import { Kind, newRecord, firstRecord, nextRecord, kindOf } from "./records";
-import { arenaValidate } from "./arena";
-import { fixedValidate } from "./fixed";
-import { gpaValidate } from "./gpa-inspect";
+import { Status, fail, getLastStatus, getLastAddress } from "./status";
+import { pageInit, pageReserve, pageValidate, pageFirst, pageTop, pageCounters, PAGE } from "./page";
+import { newRecord, firstRecord, nextRecord, vtableAddressOf } from "./records";
+import { validateAllocator } from "./dispatch";
+import { isVTable } from "./vtable";
 import { pagesFor } from "./memory";
 
-export { allocate as alloc, resize, remap, reallocate as realloc, free, destroy } from "./dispatch";
-export { arenaInit, arenaReset, arenaCapacity } from "./arena";
-export { fixedInit, fixedReset, fixedEndIndex, fixedOwns } from "./fixed";
-export { gpaInit, gpaSetLimit, gpaRequested } from "./gpa";
-export { gpaLiveCount, gpaLeaks, gpaStats } from "./gpa-inspect";
+export { Status };
+export { PAGE_SIZE, MAX_PAGES, MAX_ALIGN } from "./memory";
+export { PageCounter } from "./page";
+export { BUMP_START, BUMP_CAPACITY, BUMP_END, BUMP_SIZE } from "./bump";
+export { alloc, resize, remap, realloc, free, destroy } from "./dispatch";
+export { ARENA_REGION, ResetMode, arenaInit, arenaReset, arenaCapacity } from "./arena";
+export { FIXED_REGION, fixedInit, fixedReset, fixedEndIndex, fixedOwns } from "./fixed";
+export { GpaFlag, GPA_NO_LIMIT, GpaStat, GpaClassStat, LeakField, MAX_SMALL, gpaInit, gpaSetLimit, gpaRequested,
+  gpaLiveCount, gpaLeaks, gpaStats } from "./gpa/index";
 export { getLastStatus as lastStatus, getLastAddress as lastAddress };
 
 /** Lays out a heap of at most `maximumPages` pages; returns the page allocator's handle, or 0. */
 export function init(maximumPages: u32): usize {
-  return pageInit(maximumPages) ? newRecord(Kind.PAGE) : 0;
+  return pageInit(maximumPages) ? newRecord(PAGE) : 0;
 }
 
 /** Grows memory now so that `bytes` more can be handed out in pages without growing. */
@@ -27,8 +32,8 @@ export function reserve(bytes: usize): bool {
   return pageReserve(pagesFor(bytes));
 }
 
-/** The address of the page allocator's counters (see PageStat in page.ts). */
-export function statsAddress(): usize { return pageStats; }
+/** The address of the page allocator's counters (PageCounter words). */
+export function countersAddress(): usize { return pageCounters; }
 export function firstPage(): u32 { return pageFirst(); }
 export function topPage(): u32 { return pageTop(); }
 
@@ -36,11 +41,7 @@ export function topPage(): u32 { return pageTop(); }
 export function validate(): Status {
   let status = pageValidate();
   for (let record = firstRecord(); record != 0 && status == Status.OK; record = nextRecord(record)) {
-    switch (kindOf(record)) {
-      case Kind.ARENA: status = arenaValidate(record); break;
-      case Kind.FIXED: status = fixedValidate(record); break;
-      case Kind.GPA: status = gpaValidate(record); break;
-    }
+    status = isVTable(vtableAddressOf(record)) ? validateAllocator(record) : fail(Status.CORRUPTION, record);
   }
   return status;
 }

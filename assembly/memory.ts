@@ -1,4 +1,5 @@
-// Linear-memory constants and the arithmetic every allocator shares.
+// Linear-memory constants and the arithmetic every allocator shares. PAGE_SIZE, MAX_ALIGN and
+// MAX_PAGES cross to JavaScript as exported globals (bindings/abi.generated.ts).
 
 /** A WebAssembly page: the unit in which linear memory grows. */
 export const PAGE_SIZE: usize = 65536;
@@ -17,12 +18,6 @@ export const MAX_PAGES: u32 = 65535;
 // @ts-ignore: decorator
 @inline export function alignForward(addr: usize, align: usize): usize {
   return (addr + align - 1) & ~(align - 1);
-}
-
-/** Whether `align` is a power of two no larger than MAX_ALIGN. */
-// @ts-ignore: decorator
-@inline export function isValidAlign(align: usize): bool {
-  return align != 0 && (align & (align - 1)) == 0 && align <= MAX_ALIGN;
 }
 
 /** The number of pages that hold `bytes`. Exact for any `bytes` below 2^32. */

@@ -26,6 +26,7 @@
 
 import { PAGE_SIZE, MAX_PAGES, pagesFor, pageAddress, alignForward } from "./memory";
 import { Status, fail } from "./status";
+import { defineVTable } from "./vtable";
 
 @external("env", "memoryGrew")
 declare function notifyGrow(oldPages: u32, newPages: u32): void;
@@ -39,9 +40,9 @@ const RUN_HEAD_FROM_END: usize = 4;
 
 const BIN_COUNT: u32 = 17; // floor(log2(pages)) for 1 ..= 65535 pages
 
-/** Counters JavaScript reads for heap.stats(); one u32 each. */
-export const enum PageStat { GROWS = 0, ALLOCS = 4, FREES = 8, RESIZES = 12, USED = 16, FREE = 20 }
-export const pageStats: usize = memory.data(24, 8);
+/** The page allocator's counters, u32 words at pageCounters (exported: heap.stats() reads them). */
+export enum PageCounter { GROWS, ALLOCS, FREES, RESIZES, USED_PAGES, FREE_PAGES, COUNT }
+export const pageCounters: usize = memory.data(PageCounter.COUNT << 2, 8);
 const binHeads: usize = memory.data(BIN_COUNT * 4, 4);
 
 let mapStart: usize = 0;
@@ -50,8 +51,10 @@ let top: u32 = 0;
 let maxPages: u32 = 0;
 
 // @ts-ignore: decorator
-@inline function bump(stat: PageStat, by: i32 = 1): void {
-  store<u32>(pageStats + stat, load<u32>(pageStats + stat) + by);
+@inline function counter(which: PageCounter): u32 { return load<u32>(pageCounters + (<usize>which << 2)); }
+// @ts-ignore: decorator
+@inline function count(which: PageCounter, by: i32 = 1): void {
+  store<u32>(pageCounters + (<usize>which << 2), counter(which) + by);
 }
 // @ts-ignore: decorator
 @inline function stateOf(page: u32): PageState { return load<u8>(mapStart + page); }
@@ -87,19 +90,20 @@ function ensureMapped(endPage: u32): bool {
   const generous = min(max(needed, size >> 3), maxPages - size);
   if (memory.grow(generous) < 0 && memory.grow(needed) < 0) return false;
   const grown = <u32>memory.size();
-  bump(PageStat.GROWS);
+  count(PageCounter.GROWS);
   notifyGrow(size, grown);
   return true;
 }
 
 /** Grows memory now so that `pages` more pages can be handed out without growing. */
 export function pageReserve(pages: u32): bool {
-  const available = load<u32>(pageStats + PageStat.FREE) + (<u32>memory.size() - top);
+  const available = counter(PageCounter.FREE_PAGES) + (<u32>memory.size() - top);
   if (available >= pages) return true;
   return ensureMapped(<u32>memory.size() + (pages - available));
 }
 
 function linkFree(page: u32, pages: u32): void {
+  assert(pages != 0 && page >= firstPage && page + pages < top, "linking a page run outside the used pages");
   setState(page, pages, PageState.FREE);
   const start = pageAddress(page);
   const bin = binHeads + (binOf(pages) << 2);
@@ -110,30 +114,32 @@ function linkFree(page: u32, pages: u32): void {
   store<u32>(pageAddress(page + pages - 1) + PAGE_SIZE - RUN_HEAD_FROM_END, page);
   if (next != 0) store<u32>(pageAddress(next) + RUN_PREV, page);
   store<u32>(bin, page);
-  bump(PageStat.FREE, pages);
+  count(PageCounter.FREE_PAGES, pages);
 }
 
 function unlinkFree(page: u32): u32 {
+  assert(stateOf(page) == PageState.FREE, "unlinking a page run that is not free");
   const start = pageAddress(page);
   const pages = load<u32>(start + RUN_PAGES);
+  assert(pages != 0 && page + pages <= top, "a free page run of impossible length");
   const next = load<u32>(start + RUN_NEXT);
   const prev = load<u32>(start + RUN_PREV);
   if (prev != 0) store<u32>(pageAddress(prev) + RUN_NEXT, next);
   else store<u32>(binHeads + (binOf(pages) << 2), next);
   if (next != 0) store<u32>(pageAddress(next) + RUN_PREV, prev);
-  bump(PageStat.FREE, -pages);
+  count(PageCounter.FREE_PAGES, -pages);
   return pages;
 }
 
 function markUsed(page: u32, pages: u32): void {
   store<u8>(mapStart + page, <u8>PageState.USED_HEAD);
   if (pages > 1) setState(page + 1, pages - 1, PageState.USED_BODY);
-  bump(PageStat.USED, pages);
+  count(PageCounter.USED_PAGES, pages);
 }
 
 /** Gives pages [page, page + pages) back, merging with free neighbours and the wilderness. */
 function release(page: u32, pages: u32): void {
-  bump(PageStat.USED, -pages);
+  count(PageCounter.USED_PAGES, -pages);
   const end = page + pages;
   if (end < top && stateOf(end) == PageState.FREE) pages += unlinkFree(end);
   if (page > firstPage && stateOf(page - 1) == PageState.FREE) {
@@ -178,7 +184,7 @@ function isUsedRun(ptr: usize, pages: u32): bool {
 
 /** Pages for `len` bytes; any alignment up to a page is met by every page. 0 if out of memory. */
 export function pageAlloc(len: usize): usize {
-  bump(PageStat.ALLOCS);
+  count(PageCounter.ALLOCS);
   const pages = pagesFor(len);
   if (pages > maxPages) return 0;
   return pageAddress(acquire(pages));
@@ -188,7 +194,7 @@ export function pageAlloc(len: usize): usize {
 export function pageFree(ptr: usize, len: usize): Status {
   const pages = pagesFor(len);
   if (!isUsedRun(ptr, pages)) return fail(Status.INVALID_FREE, ptr);
-  bump(PageStat.FREES);
+  count(PageCounter.FREES);
   release(<u32>(ptr >> 16), pages);
   return Status.OK;
 }
@@ -200,7 +206,7 @@ export function pageFree(ptr: usize, len: usize): Status {
 export function pageResize(ptr: usize, len: usize, newLen: usize): Status {
   const pages = pagesFor(len);
   if (!isUsedRun(ptr, pages)) return fail(Status.INVALID_FREE, ptr);
-  bump(PageStat.RESIZES);
+  count(PageCounter.RESIZES);
   const wanted = pagesFor(newLen);
   if (wanted == pages) return Status.OK;
   const page = <u32>(ptr >> 16);
@@ -220,7 +226,7 @@ export function pageResize(ptr: usize, len: usize, newLen: usize): Status {
     return Status.OUT_OF_MEMORY;
   }
   setState(end, extra, PageState.USED_BODY);
-  bump(PageStat.USED, extra);
+  count(PageCounter.USED_PAGES, extra);
   return Status.OK;
 }
 
@@ -270,8 +276,8 @@ export function pageValidate(): Status {
       run = load<u32>(pageAddress(run) + RUN_NEXT);
     }
   }
-  if (linked != freeRuns || usedPages != load<u32>(pageStats + PageStat.USED)
-    || freePages != load<u32>(pageStats + PageStat.FREE)) {
+  if (linked != freeRuns || usedPages != counter(PageCounter.USED_PAGES)
+    || freePages != counter(PageCounter.FREE_PAGES)) {
     return fail(Status.CORRUPTION, 0);
   }
   return Status.OK;
@@ -281,3 +287,17 @@ export function pageValidate(): Status {
 export function pageFirst(): u32 { return firstPage; }
 /** The first wild page. */
 export function pageTop(): u32 { return top; }
+
+// The page allocator as an allocator kind. Its state is the module's, not its record's: the
+// record only gives it a handle, and pageValidate() checks the page map for the whole heap.
+
+function pageAllocOp(_self: usize, len: usize, _align: usize): usize { return pageAlloc(len); }
+function pageResizeOp(_self: usize, ptr: usize, len: usize, newLen: usize, _align: usize): Status {
+  return pageResize(ptr, len, newLen);
+}
+function pageFreeOp(_self: usize, ptr: usize, len: usize, _align: usize): Status { return pageFree(ptr, len); }
+/** The heap's page allocator lives as long as its memory. */
+function pageDeinitOp(_self: usize): void {}
+function pageValidateOp(_self: usize): Status { return Status.OK; }
+
+export const PAGE = defineVTable(pageAllocOp, pageResizeOp, pageFreeOp, pageDeinitOp, pageValidateOp);

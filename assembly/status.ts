@@ -1,9 +1,9 @@
-// Status codes the core reports to JavaScript. bindings/status.ts mirrors this table.
+// Status codes the core reports to JavaScript (exported as globals: bindings/abi.generated.ts).
 //
 // Calls that return a status (free, resize) return one of these directly; calls that return an
 // address return 0 and leave the reason in `lastStatus`, which JavaScript reads only after a 0.
 
-export const enum Status {
+export enum Status {
   OK = 0,
   OUT_OF_MEMORY = 1,
   /** The address was never handed out by this allocator, or not at its start. */

@@ -8,6 +8,8 @@
 //
 // The core calls grew() after every memory.grow, so nothing on the hot path checks for growth.
 
+import { PAGE_SIZE } from "./abi.generated";
+
 export type ViewStrategy = "resizable" | "shared" | "plain";
 
 /** A listener for heap growth; sizes are bytes. */
@@ -27,7 +29,6 @@ export interface ViewConstructor {
 
 type ResizableMemory = WebAssembly.Memory & { toResizableBuffer(): ArrayBuffer };
 
-const PAGE_SIZE = 65536;
 
 /** The view strategies this platform supports, best first. */
 export function supportedViewStrategies(): ViewStrategy[] {

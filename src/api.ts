@@ -45,4 +45,6 @@ export interface Allocator {
   rawRemap(ptr: number, len: number, newLen: number, align?: number): number;
   /** Frees `len` bytes at `ptr`, allocated with `align`. */
   rawFree(ptr: number, len: number, align?: number): void;
+  /** The allocator's record in the heap, for users' own WebAssembly; throws after deinit(). */
+  readonly handle: number;
 }

@@ -4,11 +4,11 @@
 import type { Allocator } from "./api";
 import { coreAllocatorOf, type CoreAllocator } from "./core-allocator";
 import { byteLength } from "./checks";
+import { ResetMode as CoreResetMode } from "../bindings/abi.generated";
 
 /** How reset() treats the arena's memory; Zig's ArenaAllocator.ResetMode. */
 export type ResetMode = "free_all" | "retain_capacity" | { retain_with_limit: number };
 
-const enum CoreResetMode { FREE_ALL = 0, RETAIN_CAPACITY = 1, RETAIN_WITH_LIMIT = 2 }
 
 /**
  * A bump allocator over chunks from a backing allocator. Allocation bumps a pointer; `free` and

@@ -1,8 +1,9 @@
 // Argument checks shared by every allocator: each throws at the call, before anything changes.
 
+import { MAX_ALIGN } from "../bindings/abi.generated";
+
 /** The most bytes one allocation can span: the wasm32 address space. */
 export const MAX_ALLOCATION_BYTES = 2 ** 32 - 1;
-const MAX_ALIGN = 65536;
 /** The alignment of raw allocations when none is given: enough for every element kind. */
 export const DEFAULT_RAW_ALIGN = 8;
 

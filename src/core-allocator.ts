@@ -8,7 +8,7 @@ import { kindInfo, makeView, type ElementKind, type KindInfo, type View, type Vi
 import { byteLength, checkAlign, checkOffset, DEFAULT_RAW_ALIGN } from "./checks";
 import { AllocatorDeinitializedError, DetachedViewError, DoubleFreeError, HeapCorruptionError,
   InvalidFreeError, OutOfMemoryError } from "./errors";
-import { Status } from "../bindings/status";
+import { Status } from "../bindings/abi.generated";
 import { linearMemoryOf, type LinearMemory, type ViewConstructor } from "../bindings/linear-memory";
 import type { CoreExports } from "../bindings/exports";
 
@@ -16,7 +16,7 @@ import type { CoreExports } from "../bindings/exports";
 const ANY_ALIGN = 0;
 
 export class CoreAllocator implements Allocator {
-  private handle: number;
+  private record: number;
 
   constructor(
     readonly heap: Heap,
@@ -32,13 +32,18 @@ export class CoreAllocator implements Allocator {
      */
     readonly backing?: CoreAllocator,
   ) {
-    this.handle = handle;
+    this.record = handle;
+  }
+
+  /** The record's address in the core, for users' own WebAssembly; throws after deinit(). */
+  get handle(): number {
+    return this.liveHandle();
   }
 
   /** The record handle; throws AllocatorDeinitializedError after retire(). */
   liveHandle(): number {
-    if (this.handle === 0) throw new AllocatorDeinitializedError(this.owner);
-    return this.handle;
+    if (this.record === 0) throw new AllocatorDeinitializedError(this.owner);
+    return this.record;
   }
 
   /** An allocator on the same heap for another record, such as one this allocator backs. */
@@ -49,7 +54,7 @@ export class CoreAllocator implements Allocator {
 
   /** Ends this handle: every later call throws AllocatorDeinitializedError. */
   retire(): void {
-    this.handle = 0;
+    this.record = 0;
   }
 
   alloc<K extends ElementKind>(kind: K, n: number, options?: AllocOptions): ViewOf<K> {

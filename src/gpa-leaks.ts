@@ -3,6 +3,7 @@
 
 import type { CoreAllocator } from "./core-allocator";
 import { OutOfMemoryError } from "./errors";
+import { LeakField } from "../bindings/abi.generated";
 
 /** One live allocation of a GeneralPurposeAllocator, as deinit(), detectLeaks() and leaks() report it. */
 export interface LeakReport {
@@ -22,9 +23,6 @@ export interface LeakReport {
   stack?: string;
 }
 
-/** u32s per allocation in what the core's gpaLeaks writes: ptr, len, align. */
-const LEAK_WORDS = 3;
-
 /** The live allocations of the GPA `gpa`, by address, with their stacks where recorded. */
 export function readLeaks(gpa: CoreAllocator, stacks: ReadonlyMap<number, string> | undefined): LeakReport[] {
   const handle = gpa.liveHandle();
@@ -32,15 +30,15 @@ export function readLeaks(gpa: CoreAllocator, stacks: ReadonlyMap<number, string
   const count = core.gpaLiveCount(handle) >>> 0;
   if (count === 0) return [];
   const scratch = gpa.heap.pageAllocator;
-  const bytes = count * LEAK_WORDS * 4;
+  const bytes = count * LeakField.COUNT * 4;
   const out = scratch.rawAlloc(bytes, 4);
   if (out === 0) throw new OutOfMemoryError(bytes, " listing the GeneralPurposeAllocator's live allocations");
   try {
     core.gpaLeaks(handle, out, count);
-    const words = new Uint32Array(gpa.linear.buffer, out, count * LEAK_WORDS);
+    const words = new Uint32Array(gpa.linear.buffer, out, count * LeakField.COUNT);
     const leaks: LeakReport[] = [];
-    for (let i = 0; i < words.length; i += LEAK_WORDS) {
-      const leak: LeakReport = { ptr: words[i], len: words[i + 1], align: words[i + 2] };
+    for (let i = 0; i < words.length; i += LeakField.COUNT) {
+      const leak: LeakReport = { ptr: words[i + LeakField.PTR], len: words[i + LeakField.LEN], align: words[i + LeakField.ALIGN] };
       const stack = stacks?.get(leak.ptr);
       if (stack !== undefined) leak.stack = stack;
       leaks.push(leak);

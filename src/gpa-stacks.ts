@@ -13,8 +13,15 @@ const tracedByMemory = new WeakMap<LinearMemory, Map<number, Map<number, string>
 /** Frames of the library itself, which lead from the user's call to the report: left out. */
 const LIBRARY_FRAME = /^\s*at (?:new )?(?:CoreAllocator|ArenaAllocator|FixedBufferAllocator|GeneralPurposeAllocator|Heap)\.|wasm:\/\/|wasm-function|^\s*at allocationTraced /;
 
+/** Frames captured per report: enough for the core's own frames (many in a debug build) and the caller's. */
+const STACK_FRAMES = 64;
+
 function callerStack(): string {
-  const lines = (new Error().stack ?? "").split("\n").slice(1);
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = STACK_FRAMES;
+  const stack = new Error().stack ?? "";
+  Error.stackTraceLimit = limit;
+  const lines = stack.split("\n").slice(1);
   let first = 0;
   // Skip the report's own frames (up to the last WebAssembly frame), then the library's.
   for (let i = 0; i < lines.length; i++) if (/wasm:\/\/|wasm-function/.test(lines[i])) first = i + 1;

@@ -8,7 +8,7 @@ import { defaultHeap } from "./heap";
 import { coreAllocatorOf, type CoreAllocator } from "./core-allocator";
 import { readLeaks, formatLeak, type LeakReport } from "./gpa-leaks";
 import { recordStacks, forgetStacks } from "./gpa-stacks";
-import { GpaStat } from "../bindings/exports";
+import { GpaClassStat, GpaFlag, GpaStat, GPA_NO_LIMIT, PAGE_SIZE } from "../bindings/abi.generated";
 
 export type { LeakReport };
 
@@ -41,15 +41,15 @@ export interface GeneralPurposeAllocatorOptions {
 export interface SizeClassStats {
   /** Bytes per slot: the most a request of this class may ask for. */
   size: number;
-  /** Slabs (64 KiB pages) the class holds. */
-  pages: number;
+  /** Slabs (64 KiB pages each) the class holds. */
+  slabs: number;
   /** Slots in use. */
   liveSlots: number;
 }
 
 export interface GeneralPurposeAllocatorStats {
   /** Bytes requested by live allocations (totalRequestedBytes). */
-  liveBytes: number;
+  requestedBytes: number;
   liveAllocations: number;
   /** Bytes taken from the backing allocator: slabs, large allocations and the GPA's directory. */
   heldBytes: number;
@@ -59,17 +59,11 @@ export interface GeneralPurposeAllocatorStats {
   /** Allocations too long (over 28 KiB) or too aligned for a size class, and their bytes. */
   largeAllocations: number;
   largeBytes: number;
-  /** Bytes of the directory of pages and large allocations. */
-  metadataBytes: number;
+  /** Bytes of the directory of slabs and large allocations. */
+  directoryBytes: number;
   sizeClasses: SizeClassStats[];
 }
 
-/** gpaInit's flags (assembly/gpa.ts). */
-const SAFETY_FLAG = 1;
-const TRACE_FLAG = 2;
-const PAGE_SIZE = 65536;
-/** The core's "no limit": requested bytes never reach it, since memory ends below 4 GiB. */
-const NO_LIMIT = 0xffffffff;
 
 /**
  * Zig's GeneralPurposeAllocator: O(1) alloc and free from size classes for small requests, runs of
@@ -105,7 +99,7 @@ export class GeneralPurposeAllocator implements Disposable {
     const parent = coreAllocatorOf(backing, "the GPA's backing allocator");
     this.limit = checkLimit(options.memoryLimit ?? Infinity);
     this.onLeak = options.onLeak;
-    const flags = (options.safety === false ? 0 : SAFETY_FLAG) | (options.stackTraces === true ? TRACE_FLAG : 0);
+    const flags = (options.safety === false ? 0 : GpaFlag.SAFETY) | (options.stackTraces === true ? GpaFlag.TRACE : 0);
     this.gpa = parent.child(parent.core.gpaInit(parent.liveHandle(), flags, coreLimit(this.limit)), "GeneralPurposeAllocator");
     this.stacks = options.stackTraces === true ? recordStacks(this.gpa) : undefined;
   }
@@ -161,27 +155,27 @@ export class GeneralPurposeAllocator implements Disposable {
 
   /** Live and held bytes, and the pages of each size class. Walks every slab: not for hot paths. */
   stats(): GeneralPurposeAllocatorStats {
-    const base = this.gpa.core.gpaStats(this.gpa.liveHandle()) >>> 0;
+    const base = (this.gpa.core.gpaStats(this.gpa.liveHandle()) >>> 0) / 4;
     const words = this.gpa.heap.u32;
-    const at = (offset: number) => words[(base + offset) / 4];
+    const at = (word: number) => words[base + word];
     const sizeClasses: SizeClassStats[] = [];
     for (let c = 0; c < at(GpaStat.CLASS_COUNT); c++) {
-      const row = GpaStat.CLASSES + c * GpaStat.CLASS_STRIDE;
-      sizeClasses.push({ size: at(row + GpaStat.CLASS_SIZE), pages: at(row + GpaStat.CLASS_SLABS), liveSlots: at(row + GpaStat.CLASS_LIVE) });
+      const row = GpaStat.COUNT + c * GpaClassStat.COUNT;
+      sizeClasses.push({ size: at(row + GpaClassStat.SIZE), slabs: at(row + GpaClassStat.SLABS), liveSlots: at(row + GpaClassStat.LIVE) });
     }
     const slabPages = at(GpaStat.SLABS);
     const sparePages = at(GpaStat.SPARE);
     const largeBytes = at(GpaStat.LARGE_BYTES);
-    const metadataBytes = at(GpaStat.DIRECTORY_BYTES);
+    const directoryBytes = at(GpaStat.DIRECTORY_BYTES);
     return {
-      liveBytes: at(GpaStat.REQUESTED),
+      requestedBytes: at(GpaStat.REQUESTED),
       liveAllocations: at(GpaStat.LIVE),
-      heldBytes: (slabPages + sparePages) * PAGE_SIZE + largeBytes + metadataBytes,
+      heldBytes: (slabPages + sparePages) * PAGE_SIZE + largeBytes + directoryBytes,
       slabPages,
       sparePages,
       largeAllocations: at(GpaStat.LARGE_COUNT),
       largeBytes,
-      metadataBytes,
+      directoryBytes,
       sizeClasses,
     };
   }
@@ -203,4 +197,4 @@ function checkLimit(bytes: number): number {
   return bytes;
 }
 
-const coreLimit = (bytes: number): number => Math.min(bytes, NO_LIMIT);
+const coreLimit = (bytes: number): number => Math.min(bytes, GPA_NO_LIMIT);

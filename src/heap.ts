@@ -6,14 +6,10 @@ import { HeapCorruptionError, OutOfMemoryError } from "./errors";
 import { byteLength } from "./checks";
 import { instantiateCore, instantiateCoreSync, type CoreInstance, type CoreOptions } from "../bindings/instantiate";
 import { supportedViewStrategies, linearMemoryOf, type GrowListener, type ViewStrategy } from "../bindings/linear-memory";
-import { PageStat } from "../bindings/exports";
-import { Status } from "../bindings/status";
+import { MAX_PAGES, PAGE_SIZE, PageCounter, Status } from "../bindings/abi.generated";
 
 export type { ViewStrategy, GrowListener };
 
-const PAGE_SIZE = 65536;
-/** The wasm32 limit less one page, so that every end address fits in 32 bits. */
-const MAX_PAGES = 65535;
 
 export interface HeapOptions {
   /** Memory to start with, rounded up to whole pages. Default 1 MiB. */
@@ -117,7 +113,7 @@ export class Heap {
 
   stats(): HeapStats {
     const { core, linear } = this.instance;
-    const counters = new Uint32Array(linear.memory.buffer, core.statsAddress(), 6);
+    const counters = new Uint32Array(linear.memory.buffer, core.countersAddress(), PageCounter.COUNT);
     const wildPages = linear.byteLength / PAGE_SIZE - core.topPage();
     return {
       memoryBytes: linear.byteLength,
@@ -125,11 +121,11 @@ export class Heap {
       grows: linear.grows,
       viewStrategy: linear.strategy,
       metadataBytes: core.firstPage() * PAGE_SIZE,
-      pagesInUseBytes: counters[PageStat.USED / 4] * PAGE_SIZE,
-      pagesFreeBytes: (counters[PageStat.FREE / 4] + wildPages) * PAGE_SIZE,
-      pageAllocCalls: counters[PageStat.ALLOCS / 4],
-      pageFreeCalls: counters[PageStat.FREES / 4],
-      pageResizeCalls: counters[PageStat.RESIZES / 4],
+      pagesInUseBytes: counters[PageCounter.USED_PAGES] * PAGE_SIZE,
+      pagesFreeBytes: (counters[PageCounter.FREE_PAGES] + wildPages) * PAGE_SIZE,
+      pageAllocCalls: counters[PageCounter.ALLOCS],
+      pageFreeCalls: counters[PageCounter.FREES],
+      pageResizeCalls: counters[PageCounter.RESIZES],
     };
   }
 

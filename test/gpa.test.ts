@@ -124,13 +124,13 @@ describe.each(SAFETY_MODES)("size classes and large allocations (%s)", (_mode, s
     const { heap, gpa, a } = freshGpa({ safety });
     const small = a.rawAlloc(MAX_SMALL);
     expect(gpa.stats().largeAllocations).toBe(0);
-    expect(gpa.stats().sizeClasses.at(-1)).toMatchObject({ size: MAX_SMALL, pages: 1, liveSlots: 1 });
+    expect(gpa.stats().sizeClasses.at(-1)).toMatchObject({ size: MAX_SMALL, slabs: 1, liveSlots: 1 });
     const large = a.rawAlloc(MAX_SMALL + 1);
     expect(large % PAGE).toBe(0);
     expect(gpa.stats()).toMatchObject({ largeAllocations: 1, largeBytes: MAX_SMALL + 1 });
     a.rawFree(small, MAX_SMALL);
     a.rawFree(large, MAX_SMALL + 1);
-    expect(gpa.stats()).toMatchObject({ largeAllocations: 0, liveAllocations: 0, liveBytes: 0 });
+    expect(gpa.stats()).toMatchObject({ largeAllocations: 0, liveAllocations: 0, requestedBytes: 0 });
     heap.validate();
   });
 
@@ -235,7 +235,7 @@ describe.each(SAFETY_MODES)("resize and realloc (%s)", (_mode, safety) => {
     expect(a.resize(big, 100)).toBeNull();
     const small = a.realloc(big, 100);
     expect(small[0]).toBe(1);
-    expect(gpa.stats()).toMatchObject({ largeAllocations: 0, liveAllocations: 1, liveBytes: 100 });
+    expect(gpa.stats()).toMatchObject({ largeAllocations: 0, liveAllocations: 1, requestedBytes: 100 });
     a.free(small);
     heap.validate();
   });
@@ -256,7 +256,7 @@ describe.each(SAFETY_MODES)("pages and the backing allocator (%s)", (_mode, safe
     const perSlab = Math.floor((PAGE - 32) / (1024 + (safety ? 4 : 0)));
     const ptrs = Array.from({ length: perSlab * 3 }, () => a.rawAlloc(1024));
     const classOf1024 = gpa.stats().sizeClasses.find((c) => c.size === 1024)!;
-    expect(classOf1024).toMatchObject({ pages: 3, liveSlots: perSlab * 3 });
+    expect(classOf1024).toMatchObject({ slabs: 3, liveSlots: perSlab * 3 });
     const peak = heap.stats().pagesInUseBytes;
     for (const ptr of ptrs) a.rawFree(ptr, 1024);
     expect(gpa.stats()).toMatchObject({ slabPages: 0, sparePages: 1, liveAllocations: 0 });
@@ -307,7 +307,7 @@ describe.each(SAFETY_MODES)("pages and the backing allocator (%s)", (_mode, safe
       a.rawFree(ptrs[j], MAX_SMALL + 1 + j);
       if (i % 25 === 0) heap.validate();
     }
-    expect(gpa.stats()).toMatchObject({ largeAllocations: 0, liveBytes: 0 });
+    expect(gpa.stats()).toMatchObject({ largeAllocations: 0, requestedBytes: 0 });
     heap.validate();
   });
 

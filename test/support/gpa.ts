@@ -5,7 +5,7 @@ import { smallHeap } from "./heaps";
 
 export const FILL = 0xaa;
 /** The largest request served from a size class; longer ones are large allocations. */
-export const MAX_SMALL = 28672;
+export { MAX_SMALL } from "../../bindings/abi.generated";
 
 /** Both settings of `safety`, for describe.each. */
 export const SAFETY_MODES = [["safety on", true], ["safety off", false]] as const;

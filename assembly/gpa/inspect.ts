@@ -7,26 +7,25 @@
 // bitmap, one bit per slot; validate() also proves the list stays inside its slab, on slot
 // boundaries, without repeats.
 
-import { Status, fail } from "./status";
-import { SLAB_MASK, SLAB_SIZE, CLASS_COUNT, classFor, classSize, capacityFor, slabNext, slabUsed, slabBump,
+import { Status, fail } from "../status";
+import { MAX_ALIGN } from "../memory";
+import { SLAB_MASK, SLAB_SIZE, HEADER_AT, CLASS_COUNT, classFor, classSize, capacityFor, slabUsed, slabBump,
   slabFreeHead, slabSize, slabCapacity, slabClass, slabIsSafe, slabIsFull, linkAt, metaAt, metaIsUsed,
-  metaLen, metaAlign, metaAlignLog2, ringLinked } from "./gpa-slab";
-import { Block, dirFind, dirCapacity, dirUsed, dirBytes, dirReaches, entryAt, entryKey, entryLen, entryKind,
-  entryDetail } from "./gpa-directory";
-import { isSafe, directoryOf, spareOf, firstSlab, gpaRequested } from "./gpa";
+  metaLen, metaAlign, metaAlignLog2, ringLinked, ringAfter, log2 } from "./slab";
+import { EntryKind, dirFind, dirCapacity, dirUsed, dirBytes, dirReaches, dirNext, entryKey, entryLen, entryKind,
+  entryDetail } from "./directory";
+import { isSafe, directoryOf, headOf, spareOf, firstSlab, gpaRequested } from "./gpa";
 
-/** One bit per slot of a slab: at least HEADER_AT / 8 bits, the most slots a slab holds. */
+/** One bit per slot of a slab: as many as the smallest class puts in a slab without meta. */
 const MARK_BITS: u32 = 8192;
+if (<usize>MARK_BITS < HEADER_AT / 8) ERROR("the mark bits must cover the slots of the fullest slab");
 const marks: usize = memory.data(MARK_BITS >> 3, 4);
 
-/** A leak record written by gpaLeaks: three u32s. */
-const LEAK_PTR: usize = 0;
-const LEAK_LEN: usize = 4;
-const LEAK_ALIGN: usize = 8;
-const LEAK_SIZE: usize = 12;
+/** A leak record written by gpaLeaks: u32 words (exported: JavaScript reads them). */
+export enum LeakField { PTR, LEN, ALIGN, COUNT }
 
-/** The largest log2 alignment an allocation may have (MAX_ALIGN). */
-const MAX_ALIGN_LOG2: u32 = 16;
+/** The largest log2 alignment an allocation may have. */
+const MAX_ALIGN_LOG2: u32 = log2(MAX_ALIGN);
 
 /**
  * Marks the slots on `slab`'s free list; returns how many there are, or -1 if the list leaves the
@@ -61,23 +60,20 @@ function markFreeSlots(slab: usize): i32 {
   return <u32>((slabBump(slab) - slab) / slabSize(slab));
 }
 
+/** The large allocation after `entry` in the directory (0: from the start); 0 after the last. */
+function nextLarge(dir: usize, entry: usize): usize {
+  do entry = dirNext(dir, entry); while (entry != 0 && entryKind(entry) != EntryKind.LARGE);
+  return entry;
+}
+
 /** Live allocations: slots in use and large blocks. */
 export function gpaLiveCount(gpa: usize): u32 {
   let count: u32 = 0;
   for (let c: u32 = 0; c < CLASS_COUNT; c++) {
-    const first = firstSlab(gpa, c);
-    if (first == 0) continue;
-    let slab = first;
-    do {
-      count += slabUsed(slab);
-      slab = slabNext(slab);
-    } while (slab != first);
+    for (let slab = firstSlab(gpa, c); slab != 0; slab = ringAfter(headOf(gpa, c), slab)) count += slabUsed(slab);
   }
   const dir = directoryOf(gpa);
-  for (let i: u32 = 0; i < dirCapacity(dir); i++) {
-    const entry = entryAt(dir, i);
-    if (entryKey(entry) != 0 && entryKind(entry) == Block.LARGE) count++;
-  }
+  for (let entry = nextLarge(dir, 0); entry != 0; entry = nextLarge(dir, entry)) count++;
   return count;
 }
 
@@ -90,95 +86,81 @@ export function gpaLeaks(gpa: usize, out: usize, capacity: u32): u32 {
   const safe = isSafe(gpa);
   let count: u32 = 0;
   for (let c: u32 = 0; c < CLASS_COUNT; c++) {
-    const first = firstSlab(gpa, c);
-    if (first == 0) continue;
-    let slab = first;
-    do {
+    for (let slab = firstSlab(gpa, c); slab != 0; slab = ringAfter(headOf(gpa, c), slab)) {
       markFreeSlots(slab);
       const size = slabSize(slab);
       const slots = handedOut(slab);
       for (let i: u32 = 0; i < slots; i++) {
         if (isMarked(i)) continue;
         if (count < capacity) {
-          const at = out + <usize>count * LEAK_SIZE;
           const slot = slab + <usize>i * size;
-          if (safe) writeLeak(at, slot, metaLen(load<u32>(metaAt(slab, i))), metaAlign(load<u32>(metaAt(slab, i))));
-          else writeLeak(at, slot, size, size & -size);
+          const meta = load<u32>(metaAt(slab, i));
+          if (safe) writeLeak(out, count, slot, metaLen(meta), metaAlign(meta));
+          else writeLeak(out, count, slot, size, size & -size);
         }
         count++;
       }
-      slab = slabNext(slab);
-    } while (slab != first);
+    }
   }
   const dir = directoryOf(gpa);
-  for (let i: u32 = 0; i < dirCapacity(dir); i++) {
-    const entry = entryAt(dir, i);
-    if (entryKey(entry) == 0 || entryKind(entry) != Block.LARGE) continue;
-    if (count < capacity) {
-      writeLeak(out + <usize>count * LEAK_SIZE, entryKey(entry), entryLen(entry), <usize>1 << entryDetail(entry));
-    }
+  for (let entry = nextLarge(dir, 0); entry != 0; entry = nextLarge(dir, entry)) {
+    if (count < capacity) writeLeak(out, count, entryKey(entry), entryLen(entry), <usize>1 << entryDetail(entry));
     count++;
   }
   return count;
 }
 
 // @ts-ignore: decorator
-@inline function writeLeak(at: usize, ptr: usize, len: usize, align: usize): void {
-  store<u32>(at + LEAK_PTR, ptr);
-  store<u32>(at + LEAK_LEN, len);
-  store<u32>(at + LEAK_ALIGN, align);
+@inline function writeLeak(out: usize, index: u32, ptr: usize, len: usize, align: usize): void {
+  const at = out + ((<usize>index * LeakField.COUNT) << 2);
+  store<u32>(at + (LeakField.PTR << 2), ptr);
+  store<u32>(at + (LeakField.LEN << 2), len);
+  store<u32>(at + (LeakField.ALIGN << 2), align);
 }
 
-/**
- * The counters gpaStats fills, u32 each; bindings/exports.ts mirrors this table. Then one row per
- * size class (CLASS_COUNT of them) from CLASSES on: its slot size, its slabs (pages), its live slots.
- */
-export const enum GpaStat {
-  REQUESTED = 0, LIVE = 4, SLABS = 8, SPARE = 12, LARGE_COUNT = 16, LARGE_BYTES = 20, DIRECTORY_BYTES = 24,
-  CLASS_COUNT = 28, CLASSES = 32, CLASS_SIZE = 0, CLASS_SLABS = 4, CLASS_LIVE = 8, CLASS_STRIDE = 12,
-}
-const statsBlock: usize = memory.data(<i32>(GpaStat.CLASSES + CLASS_COUNT * GpaStat.CLASS_STRIDE), 4);
+/** The totals gpaStats writes, u32 words (exported: JavaScript reads them). */
+export enum GpaStat { REQUESTED, LIVE, SLABS, SPARE, LARGE_COUNT, LARGE_BYTES, DIRECTORY_BYTES, CLASS_COUNT, COUNT }
+/** After the totals, one row of u32 words per size class (exported too). */
+export enum GpaClassStat { SIZE, SLABS, LIVE, COUNT }
+const STATS_WORDS: i32 = GpaStat.COUNT + CLASS_COUNT * GpaClassStat.COUNT;
+const statsBlock: usize = memory.data(STATS_WORDS << 2, 4);
 
-/** Fills the statistics block (see GpaStat) for `gpa` and returns its address. */
+// @ts-ignore: decorator
+@inline function setStat(word: usize, value: usize): void { store<u32>(statsBlock + (word << 2), value); }
+
+/** Fills the statistics block (GpaStat, then a GpaClassStat row per class) for `gpa`; its address. */
 export function gpaStats(gpa: usize): usize {
   let live: u32 = 0;
   let slabs: u32 = 0;
   for (let c: u32 = 0; c < CLASS_COUNT; c++) {
     let classSlabs: u32 = 0;
     let classLive: u32 = 0;
-    const first = firstSlab(gpa, c);
-    if (first != 0) {
-      let slab = first;
-      do {
-        classSlabs++;
-        classLive += slabUsed(slab);
-        slab = slabNext(slab);
-      } while (slab != first);
+    for (let slab = firstSlab(gpa, c); slab != 0; slab = ringAfter(headOf(gpa, c), slab)) {
+      classSlabs++;
+      classLive += slabUsed(slab);
     }
-    const row = statsBlock + GpaStat.CLASSES + <usize>c * GpaStat.CLASS_STRIDE;
-    store<u32>(row + GpaStat.CLASS_SIZE, classSize(c));
-    store<u32>(row + GpaStat.CLASS_SLABS, classSlabs);
-    store<u32>(row + GpaStat.CLASS_LIVE, classLive);
+    const row = <usize>GpaStat.COUNT + <usize>c * <usize>GpaClassStat.COUNT;
+    setStat(row + GpaClassStat.SIZE, classSize(c));
+    setStat(row + GpaClassStat.SLABS, classSlabs);
+    setStat(row + GpaClassStat.LIVE, classLive);
     slabs += classSlabs;
     live += classLive;
   }
   let largeCount: u32 = 0;
   let largeBytes: usize = 0;
   const dir = directoryOf(gpa);
-  for (let i: u32 = 0; i < dirCapacity(dir); i++) {
-    const entry = entryAt(dir, i);
-    if (entryKey(entry) == 0 || entryKind(entry) != Block.LARGE) continue;
+  for (let entry = nextLarge(dir, 0); entry != 0; entry = nextLarge(dir, entry)) {
     largeCount++;
     largeBytes += entryLen(entry);
   }
-  store<u32>(statsBlock + GpaStat.REQUESTED, gpaRequested(gpa));
-  store<u32>(statsBlock + GpaStat.LIVE, live + largeCount);
-  store<u32>(statsBlock + GpaStat.SLABS, slabs);
-  store<u32>(statsBlock + GpaStat.SPARE, spareOf(gpa) != 0 ? 1 : 0);
-  store<u32>(statsBlock + GpaStat.LARGE_COUNT, largeCount);
-  store<u32>(statsBlock + GpaStat.LARGE_BYTES, largeBytes);
-  store<u32>(statsBlock + GpaStat.DIRECTORY_BYTES, dirBytes(dir));
-  store<u32>(statsBlock + GpaStat.CLASS_COUNT, CLASS_COUNT);
+  setStat(GpaStat.REQUESTED, gpaRequested(gpa));
+  setStat(GpaStat.LIVE, live + largeCount);
+  setStat(GpaStat.SLABS, slabs);
+  setStat(GpaStat.SPARE, spareOf(gpa) != 0 ? 1 : 0);
+  setStat(GpaStat.LARGE_COUNT, largeCount);
+  setStat(GpaStat.LARGE_BYTES, largeBytes);
+  setStat(GpaStat.DIRECTORY_BYTES, dirBytes(dir));
+  setStat(GpaStat.CLASS_COUNT, CLASS_COUNT);
   return statsBlock;
 }
 
@@ -192,7 +174,7 @@ export function gpaStats(gpa: usize): usize {
 // @ts-ignore: decorator
 @inline function listedAsSlab(gpa: usize, slab: usize): bool {
   const entry = dirFind(directoryOf(gpa), slab);
-  return (entry != 0 && entryKind(entry) == Block.SLAB) == isSafe(gpa);
+  return (entry != 0 && entryKind(entry) == EntryKind.SLAB) == isSafe(gpa);
 }
 
 /**
@@ -235,11 +217,8 @@ export function gpaValidate(gpa: usize): Status {
   let smallBytes: i64 = 0;
   let slotBytes: u64 = 0;
   for (let c: u32 = 0; c < CLASS_COUNT; c++) {
-    const first = firstSlab(gpa, c);
-    if (first == 0) continue;
-    let slab = first;
     let seenFull = false;
-    do {
+    for (let slab = firstSlab(gpa, c); slab != 0; slab = ringAfter(headOf(gpa, c), slab)) {
       if (++slabs > budget || !isBlock(slab) || !ringLinked(slab) || slabUsed(slab) == 0
         || (seenFull && !slabIsFull(slab))) return fail(Status.CORRUPTION, slab);
       seenFull = seenFull || slabIsFull(slab);
@@ -248,8 +227,7 @@ export function gpaValidate(gpa: usize): Status {
       smallBytes += requested;
       live += slabUsed(slab);
       slotBytes += <u64>slabUsed(slab) * <u64>slabSize(slab);
-      slab = slabNext(slab);
-    } while (slab != first);
+    }
   }
   const spare = spareOf(gpa);
   if (spare != 0) {
@@ -262,17 +240,15 @@ export function gpaValidate(gpa: usize): Status {
   let entries: u32 = 0;
   let listedSlabs: u32 = 0;
   let largeBytes: u64 = 0;
-  for (let i: u32 = 0; i < dirCapacity(dir); i++) {
-    const entry = entryAt(dir, i);
+  for (let entry = dirNext(dir, 0); entry != 0; entry = dirNext(dir, entry)) {
     const key = entryKey(entry);
-    if (key == 0) continue;
     entries++;
     const kind = entryKind(entry);
-    const given = kind == Block.GIVEN_BACK_LARGE || kind == Block.GIVEN_BACK_SLAB;
-    if ((key & SLAB_MASK) != 0 || !dirReaches(dir, entry) || kind < Block.LARGE || kind > Block.GIVEN_BACK_SLAB
+    const given = kind == EntryKind.GIVEN_BACK_LARGE || kind == EntryKind.GIVEN_BACK_SLAB;
+    if ((key & SLAB_MASK) != 0 || !dirReaches(dir, entry) || kind < EntryKind.LARGE || kind > EntryKind.GIVEN_BACK_SLAB
       || (given && !safe)) return fail(Status.CORRUPTION, entry);
-    if (kind == Block.SLAB) listedSlabs++;
-    if (kind == Block.LARGE) {
+    if (kind == EntryKind.SLAB) listedSlabs++;
+    if (kind == EntryKind.LARGE) {
       if (entryLen(entry) == 0 || entryDetail(entry) > MAX_ALIGN_LOG2) return fail(Status.CORRUPTION, entry);
       largeBytes += entryLen(entry);
     }

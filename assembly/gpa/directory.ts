@@ -13,21 +13,35 @@
 //   └───────┴──────────┴──────┘       └─────┴─────┴──────┘└─────┴─────┴──────┘
 //    +0      +4         +8             +0    +4    +8     ENTRY_SIZE
 //
-// `key` is the block address (0: empty). `info` is the Block kind in its low byte and, above it,
+// `key` is the block address (0: empty). `info` is the EntryKind in its low byte and, above it,
 // the log2 alignment of a large allocation or the class of a slab. `len` is a large allocation's
 // length, or how many bytes of a given-back slab had ever been handed out.
 
-import { allocate, free } from "./dispatch";
+import { alloc, free } from "../dispatch";
 
-const TABLE: usize = 0;
-const CAPACITY: usize = 4;
-const USED: usize = 8;
-export const DIRECTORY_SIZE: usize = 12;
+@unmanaged class Directory {
+  /** The table's address, or 0 before the first entry. */
+  table: usize;
+  /** Entries the table holds: a power of two, or 0. */
+  capacity: u32;
+  /** Entries in use; always at most half the capacity. */
+  used: u32;
+}
+@unmanaged class Entry {
+  key: usize;
+  len: usize;
+  info: u32;
+}
 
-const KEY: usize = 0;
-const LEN: usize = 4;
-const INFO: usize = 8;
-const ENTRY_SIZE: usize = 12;
+const TABLE: usize = offsetof<Directory>("table");
+const CAPACITY: usize = offsetof<Directory>("capacity");
+const USED: usize = offsetof<Directory>("used");
+export const DIRECTORY_SIZE: usize = offsetof<Directory>();
+
+const KEY: usize = offsetof<Entry>("key");
+const LEN: usize = offsetof<Entry>("len");
+const INFO: usize = offsetof<Entry>("info");
+const ENTRY_SIZE: usize = offsetof<Entry>();
 const TABLE_ALIGN: usize = 4;
 const MIN_CAPACITY: u32 = 64;
 const KIND_MASK: u32 = 0xFF;
@@ -36,7 +50,7 @@ const DETAIL_SHIFT: u32 = 8;
 const HASH_MULTIPLIER: u32 = 0x9E3779B1;
 const BLOCK_SHIFT: u32 = 16;
 
-export const enum Block { LARGE = 1, SLAB = 2, GIVEN_BACK_LARGE = 3, GIVEN_BACK_SLAB = 4 }
+export const enum EntryKind { LARGE = 1, SLAB = 2, GIVEN_BACK_LARGE = 3, GIVEN_BACK_SLAB = 4 }
 
 // @ts-ignore: decorator
 @inline export function dirTable(dir: usize): usize { return load<u32>(dir + TABLE); }
@@ -55,14 +69,14 @@ export const enum Block { LARGE = 1, SLAB = 2, GIVEN_BACK_LARGE = 3, GIVEN_BACK_
 // @ts-ignore: decorator
 @inline export function entryLen(entry: usize): usize { return load<u32>(entry + LEN); }
 // @ts-ignore: decorator
-@inline export function entryKind(entry: usize): Block { return load<u32>(entry + INFO) & KIND_MASK; }
+@inline export function entryKind(entry: usize): EntryKind { return load<u32>(entry + INFO) & KIND_MASK; }
 /** The log2 alignment of a large allocation, or the class of a slab. */
 // @ts-ignore: decorator
 @inline export function entryDetail(entry: usize): u32 { return load<u32>(entry + INFO) >> DETAIL_SHIFT; }
 
 /** Changes what the entry says; its key stays. */
 // @ts-ignore: decorator
-@inline export function entrySet(entry: usize, len: usize, kind: Block, detail: u32): void {
+@inline export function entrySet(entry: usize, len: usize, kind: EntryKind, detail: u32): void {
   store<u32>(entry + LEN, len);
   store<u32>(entry + INFO, kind | (detail << DETAIL_SHIFT));
 }
@@ -100,7 +114,7 @@ function dirGrow(dir: usize, backing: usize): bool {
   const oldTable = dirTable(dir);
   const oldCapacity = dirCapacity(dir);
   const capacity = oldCapacity == 0 ? MIN_CAPACITY : oldCapacity << 1;
-  const table = allocate(backing, <usize>capacity * ENTRY_SIZE, TABLE_ALIGN);
+  const table = alloc(backing, <usize>capacity * ENTRY_SIZE, TABLE_ALIGN);
   if (table == 0) return false;
   memory.fill(table, 0, <usize>capacity * ENTRY_SIZE);
   for (let i: u32 = 0; i < oldCapacity; i++) {
@@ -123,7 +137,7 @@ export function dirReserve(dir: usize, backing: usize): bool {
 }
 
 /** Records `key` as `kind`, replacing what was known about it. A new key needs dirReserve first. */
-export function dirPut(dir: usize, key: usize, len: usize, kind: Block, detail: u32): void {
+export function dirPut(dir: usize, key: usize, len: usize, kind: EntryKind, detail: u32): void {
   let entry = dirFind(dir, key);
   if (entry == 0) {
     entry = probeEmpty(dirTable(dir), dirCapacity(dir), key);
@@ -166,4 +180,13 @@ export function dirRelease(dir: usize, backing: usize): void {
 /** Whether `entry` is found where it sits: a lookup of its key from its home reaches it. */
 export function dirReaches(dir: usize, entry: usize): bool {
   return dirFind(dir, entryKey(entry)) == entry;
+}
+
+/** The first entry in use after `entry` in table order (0: from the start); 0 after the last. */
+export function dirNext(dir: usize, entry: usize): usize {
+  const end = dirTable(dir) + dirBytes(dir);
+  for (let e = entry == 0 ? dirTable(dir) : entry + ENTRY_SIZE; e < end; e += ENTRY_SIZE) {
+    if (entryKey(e) != 0) return e;
+  }
+  return 0;
 }

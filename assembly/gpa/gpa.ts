@@ -1,15 +1,15 @@
 // GeneralPurposeAllocator: Zig's std.heap.GeneralPurposeAllocator (DebugAllocator) over any
 // backing allocator.
 //
-// Small requests (see gpa-slab.ts) come from slabs of one size class each; large ones are blocks
+// Small requests (see slab.ts) come from slabs of one size class each; large ones are blocks
 // of their own from the backing allocator, 64 KiB-aligned and listed in the page directory (see
-// gpa-directory.ts). Both take the backing allocator's 64 KiB alignment, so a pointer that is not
+// directory.ts). Both take the backing allocator's 64 KiB alignment, so a pointer that is not
 // on a 64 KiB boundary is always a slot, and `ptr & ~SLAB_MASK` is its slab.
 //
 //   record body ┌─────────┬───────┬───────┬───────────┬───────┬───────────────┬─────────────────┐
 //               │ backing │ flags │ limit │ requested │ spare │ directory     │ heads[CLASSES]  │
 //               └─────────┴───────┴───────┴───────────┴───────┴───────────────┴─────────────────┘
-//                BODY+0    +4      +8      +12         +16     +20 (12 bytes)  +32
+//                BACKING   FLAGS   LIMIT   REQUESTED   SPARE   DIRECTORY       HEADS
 //
 // heads[c] is the first slab of class c's ring. The ring keeps slabs with a free slot ahead of
 // full ones: alloc takes from the head and, when that fills it, moves the head on; a free into a
@@ -19,34 +19,41 @@
 // class does not call the backing allocator each time.
 //
 // Without safety, alloc and free are the slab's free list and counters, the limit check and
-// `requested`. With safety (GPA_SAFETY), every free and resize first proves the pointer is live
+// `requested`. With safety (GpaFlag.SAFETY), every free and resize first proves the pointer is live
 // here with the length and alignment it was allocated with (checkLive), and both new and freed
 // bytes are filled with 0xAA; nothing changes when a check fails.
 
-import { BODY, Kind, newRecord, freeRecord } from "./records";
-import { PAGE_SIZE, alignForward } from "./memory";
-import { Status, fail } from "./status";
-import { allocate, resize, free } from "./dispatch";
+import { BODY, RECORD_SIZE, freeRecord } from "../records";
+import { PAGE_SIZE, alignForward } from "../memory";
+import { Status, fail } from "../status";
+import { alloc, resize, free } from "../dispatch";
 import { CLASS_COUNT, MAX_SMALL, SLAB_SIZE, classFor, classSize, slabOf, slabFormat,
   slabPop, slabPush, slabIsFull, slabUsed, slabClass, slabSize, slabBump, slabCapacity, slotIndex, metaAt,
-  metaInUse, metaIsUsed, metaLen, metaAlign, ringPushFront, ringUnlink, slabNext, log2 } from "./gpa-slab";
-import { Block, dirFind, dirReserve, dirPut, dirRemove, dirRelease, entryKey, entryLen, entryKind, entryDetail,
-  entrySet } from "./gpa-directory";
+  metaInUse, metaIsUsed, metaLen, metaAlign, ringPushFront, ringUnlink, slabNext, log2 } from "./slab";
+import { EntryKind, DIRECTORY_SIZE, dirFind, dirReserve, dirPut, dirRemove, dirRelease, entryKey, entryLen,
+  entryKind, entryDetail, entrySet } from "./directory";
 
 const BACKING: usize = BODY;
-const FLAGS: usize = BODY + 4;
-const LIMIT: usize = BODY + 8;
-const REQUESTED: usize = BODY + 12;
-const SPARE: usize = BODY + 16;
-const DIRECTORY: usize = BODY + 20;
-const HEADS: usize = BODY + 32;
+const FLAGS: usize = BACKING + sizeof<u32>();
+const LIMIT: usize = FLAGS + sizeof<u32>();
+const REQUESTED: usize = LIMIT + sizeof<u32>();
+const SPARE: usize = REQUESTED + sizeof<u32>();
+const DIRECTORY: usize = SPARE + sizeof<u32>();
+const HEADS: usize = DIRECTORY + DIRECTORY_SIZE;
+const GPA_END: usize = HEADS + (<usize>CLASS_COUNT << 2);
+if (GPA_END > RECORD_SIZE) ERROR("the GPA's fields overflow its record");
 
-/** gpaInit's flags. */
-export const GPA_SAFETY: u32 = 1;
-/** Report every allocation and free to JavaScript, which records the stack of each. */
-export const GPA_TRACE: u32 = 2;
+/** gpaInit's flags (exported: JavaScript passes them). */
+export enum GpaFlag {
+  /** Check every free and resize, fill new and freed memory, record every slot's length. */
+  SAFETY = 1,
+  /** Report every allocation and free to JavaScript, which records the stack of each. */
+  TRACE = 2,
+}
+/** The limit that never binds: memory ends below 4 GiB. */
+export const GPA_NO_LIMIT: u32 = 0xFFFF_FFFF;
 
-/** Called with GPA_TRACE after each allocation (len > 0) and free (len 0) of `gpa`. */
+/** Called with GpaFlag.TRACE after each allocation (len > 0) and free (len 0) of `gpa`. */
 @external("env", "allocationTraced")
 declare function allocationTraced(gpa: usize, ptr: usize, len: usize): void;
 /** What new and freed memory is filled with under safety, as Zig's `undefined` is in debug. */
@@ -59,7 +66,7 @@ const BLOCK_ALIGN: usize = PAGE_SIZE;
 // @ts-ignore: decorator
 @inline function flagsOf(gpa: usize): u32 { return load<u32>(gpa + FLAGS); }
 // @ts-ignore: decorator
-@inline export function isSafe(gpa: usize): bool { return (flagsOf(gpa) & GPA_SAFETY) != 0; }
+@inline export function isSafe(gpa: usize): bool { return (flagsOf(gpa) & GpaFlag.SAFETY) != 0; }
 // @ts-ignore: decorator
 @inline export function directoryOf(gpa: usize): usize { return gpa + DIRECTORY; }
 // @ts-ignore: decorator
@@ -73,17 +80,11 @@ const BLOCK_ALIGN: usize = PAGE_SIZE;
   return <u64>requestedOf(gpa) + <u64>more <= <u64>load<u32>(gpa + LIMIT);
 }
 
-/**
- * A new GPA over `backing`. `flags` is GPA_SAFETY or 0; `limit` caps `requested` (0xFFFFFFFF:
- * no cap). 0 if no record could be made.
- */
-export function gpaInit(backing: usize, flags: u32, limit: u32): usize {
-  const gpa = newRecord(Kind.GPA);
-  if (gpa == 0) return 0;
+/** Makes the zeroed record `gpa` a GPA over `backing` with GpaFlag `flags`, `limit` capping `requested`. */
+export function gpaSetUp(gpa: usize, backing: usize, flags: u32, limit: u32): void {
   store<u32>(gpa + BACKING, backing);
   store<u32>(gpa + FLAGS, flags);
   store<u32>(gpa + LIMIT, limit);
-  return gpa;
 }
 
 /** Sets the cap on requested bytes; allocations already made stay. */
@@ -118,11 +119,11 @@ export function gpaAlloc(gpa: usize, len: usize, align: usize): usize {
   store<u32>(gpa + REQUESTED, requestedOf(gpa) + len);
   const flags = flagsOf(gpa);
   if (flags != 0) {
-    if ((flags & GPA_SAFETY) != 0) {
+    if ((flags & GpaFlag.SAFETY) != 0) {
       if (c < CLASS_COUNT) store<u32>(metaAt(slabOf(ptr), slotIndex(slabOf(ptr), ptr)), metaInUse(len, align));
       memory.fill(ptr, FILL, len);
     }
-    if ((flags & GPA_TRACE) != 0) allocationTraced(gpa, ptr, len);
+    if ((flags & GpaFlag.TRACE) != 0) allocationTraced(gpa, ptr, len);
   }
   return ptr;
 }
@@ -150,9 +151,9 @@ function newSlab(gpa: usize, c: u32): usize {
   } else {
     const backing = backingOf(gpa);
     if (safe && !dirReserve(directoryOf(gpa), backing)) return 0;
-    slab = allocate(backing, SLAB_SIZE, BLOCK_ALIGN);
+    slab = alloc(backing, SLAB_SIZE, BLOCK_ALIGN);
     if (slab == 0) return 0;
-    if (safe) dirPut(directoryOf(gpa), slab, 0, Block.SLAB, c);
+    if (safe) dirPut(directoryOf(gpa), slab, 0, EntryKind.SLAB, c);
     slabFormat(slab, c, safe);
   }
   ringPushFront(headOf(gpa, c), slab);
@@ -162,8 +163,8 @@ function newSlab(gpa: usize, c: u32): usize {
 function largeAlloc(gpa: usize, len: usize, align: usize): usize {
   const backing = backingOf(gpa);
   if (!dirReserve(directoryOf(gpa), backing)) return 0;
-  const ptr = allocate(backing, len, BLOCK_ALIGN);
-  if (ptr != 0) dirPut(directoryOf(gpa), ptr, len, Block.LARGE, log2(align));
+  const ptr = alloc(backing, len, BLOCK_ALIGN);
+  if (ptr != 0) dirPut(directoryOf(gpa), ptr, len, EntryKind.LARGE, log2(align));
   return ptr;
 }
 
@@ -175,7 +176,7 @@ function largeAlloc(gpa: usize, len: usize, align: usize): usize {
 @inline function largeEntry(gpa: usize, ptr: usize): usize {
   if ((ptr & (BLOCK_ALIGN - 1)) != 0) return 0;
   const entry = dirFind(directoryOf(gpa), ptr);
-  return entry != 0 && entryKind(entry) == Block.LARGE ? entry : 0;
+  return entry != 0 && entryKind(entry) == EntryKind.LARGE ? entry : 0;
 }
 
 /**
@@ -184,7 +185,7 @@ function largeAlloc(gpa: usize, len: usize, align: usize): usize {
  */
 export function gpaFree(gpa: usize, ptr: usize, len: usize, align: usize): Status {
   const flags = flagsOf(gpa);
-  if ((flags & GPA_SAFETY) != 0) {
+  if ((flags & GpaFlag.SAFETY) != 0) {
     const status = checkLive(gpa, ptr, len, align);
     if (status != Status.OK) return status;
     memory.fill(ptr, FILL, len);
@@ -194,7 +195,7 @@ export function gpaFree(gpa: usize, ptr: usize, len: usize, align: usize): Statu
   else if (len > MAX_SMALL) return fail(Status.INVALID_FREE, ptr);
   else smallFree(gpa, ptr);
   store<u32>(gpa + REQUESTED, requestedOf(gpa) - len);
-  if ((flags & GPA_TRACE) != 0) allocationTraced(gpa, ptr, 0);
+  if ((flags & GpaFlag.TRACE) != 0) allocationTraced(gpa, ptr, 0);
   return Status.OK;
 }
 
@@ -223,7 +224,7 @@ function slabEmptied(gpa: usize, slab: usize): void {
   }
   if (isSafe(gpa)) {
     const entry = dirFind(directoryOf(gpa), slab);
-    entrySet(entry, slabBump(slab) - slab, Block.GIVEN_BACK_SLAB, slabClass(slab));
+    entrySet(entry, slabBump(slab) - slab, EntryKind.GIVEN_BACK_SLAB, slabClass(slab));
   }
   free(backingOf(gpa), slab, SLAB_SIZE, BLOCK_ALIGN);
 }
@@ -231,7 +232,7 @@ function slabEmptied(gpa: usize, slab: usize): void {
 function largeFree(gpa: usize, entry: usize): void {
   const ptr = entryKey(entry);
   const len = entryLen(entry);
-  if (isSafe(gpa)) entrySet(entry, len, Block.GIVEN_BACK_LARGE, entryDetail(entry));
+  if (isSafe(gpa)) entrySet(entry, len, EntryKind.GIVEN_BACK_LARGE, entryDetail(entry));
   else dirRemove(directoryOf(gpa), entry);
   free(backingOf(gpa), ptr, len, BLOCK_ALIGN);
 }
@@ -259,7 +260,7 @@ export function gpaResize(gpa: usize, ptr: usize, len: usize, newLen: usize, ali
   if (newLen > len && !fits(gpa, newLen - len)) return Status.OUT_OF_MEMORY;
   if (large != 0) {
     if (resize(backingOf(gpa), ptr, entryLen(large), newLen, BLOCK_ALIGN) != Status.OK) return Status.OUT_OF_MEMORY;
-    entrySet(large, newLen, Block.LARGE, entryDetail(large));
+    entrySet(large, newLen, EntryKind.LARGE, entryDetail(large));
   } else if (safe) {
     store<u32>(metaAt(slab, slotIndex(slab, ptr)), metaInUse(newLen, known));
   }
@@ -283,22 +284,22 @@ function checkLive(gpa: usize, ptr: usize, len: usize, align: usize): Status {
   if (entry == 0) return fail(Status.INVALID_FREE, ptr);
   const offset = ptr - block;
   switch (entryKind(entry)) {
-    case Block.LARGE: {
+    case EntryKind.LARGE: {
       if (offset != 0) break;
       return checkShape(ptr, len, align, entryLen(entry), <usize>1 << entryDetail(entry));
     }
-    case Block.SLAB: {
+    case EntryKind.SLAB: {
       const size = slabSize(block);
       if (offset % size != 0 || <u32>(offset / size) >= slabCapacity(block)) break;
       const meta = load<u32>(metaAt(block, <u32>(offset / size)));
       if (!metaIsUsed(meta)) return fail(ptr < slabBump(block) ? Status.DOUBLE_FREE : Status.INVALID_FREE, ptr);
       return checkShape(ptr, len, align, metaLen(meta), metaAlign(meta));
     }
-    case Block.GIVEN_BACK_LARGE: {
+    case EntryKind.GIVEN_BACK_LARGE: {
       if (offset == 0) return fail(Status.DOUBLE_FREE, ptr);
       break;
     }
-    case Block.GIVEN_BACK_SLAB: {
+    case EntryKind.GIVEN_BACK_SLAB: {
       const size = classSize(entryDetail(entry));
       if (offset % size == 0 && offset < entryLen(entry)) return fail(Status.DOUBLE_FREE, ptr);
       break;

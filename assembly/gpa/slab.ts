@@ -37,22 +37,32 @@
 //                      └────────────────┴──────────────┴───┘
 //   meta, slot free    the address of the next free slot, or 0 (slots are 8-aligned: bit 0 is 0)
 
-import { PAGE_SIZE } from "./memory";
+import { PAGE_SIZE } from "../memory";
 
 export const SLAB_SIZE: usize = PAGE_SIZE;
 export const SLAB_MASK: usize = SLAB_SIZE - 1;
-const HEADER_SIZE: usize = 32;
+@unmanaged class SlabHeader {
+  next: usize;
+  prev: usize;
+  free: usize;
+  used: u32;
+  bump: usize;
+  size: usize;
+  capacity: u32;
+  info: u32;
+}
+const HEADER_SIZE: usize = offsetof<SlabHeader>();
 /** Where the header starts in its slab; slots and meta fit below it. */
 export const HEADER_AT: usize = SLAB_SIZE - HEADER_SIZE;
 
-const NEXT: usize = HEADER_AT;
-const PREV: usize = HEADER_AT + 4;
-const FREE: usize = HEADER_AT + 8;
-const USED: usize = HEADER_AT + 12;
-const BUMP: usize = HEADER_AT + 16;
-const SIZE: usize = HEADER_AT + 20;
-const CAPACITY: usize = HEADER_AT + 24;
-const INFO: usize = HEADER_AT + 28;
+const NEXT: usize = HEADER_AT + offsetof<SlabHeader>("next");
+const PREV: usize = HEADER_AT + offsetof<SlabHeader>("prev");
+const FREE: usize = HEADER_AT + offsetof<SlabHeader>("free");
+const USED: usize = HEADER_AT + offsetof<SlabHeader>("used");
+const BUMP: usize = HEADER_AT + offsetof<SlabHeader>("bump");
+const SIZE: usize = HEADER_AT + offsetof<SlabHeader>("size");
+const CAPACITY: usize = HEADER_AT + offsetof<SlabHeader>("capacity");
+const INFO: usize = HEADER_AT + offsetof<SlabHeader>("info");
 
 const SAFE_SLAB: u32 = 0x100;
 const CLASS_MASK: u32 = 0xFF;
@@ -69,10 +79,17 @@ const LINEAR_MAX: usize = LINEAR_STEP * LINEAR_CLASSES;
 /** log2 of LINEAR_MAX: the first doubling with four classes starts there. */
 const GEOMETRIC_FIRST: u32 = 6;
 const STEPS_LOG2: u32 = 2;
+const STEPS: u32 = 1 << STEPS_LOG2;
+/** The last doubling that has classes, and how many of its steps do. */
+const GEOMETRIC_LAST: u32 = 14;
+const LAST_STEPS: u32 = 3;
 
 /** The largest small allocation; longer or more aligned requests get pages of their own. */
-export const MAX_SMALL: usize = 28672;
-export const CLASS_COUNT: u32 = 43;
+export const MAX_SMALL: usize = (<usize>1 << GEOMETRIC_LAST) + (<usize>LAST_STEPS << (GEOMETRIC_LAST - STEPS_LOG2));
+export const CLASS_COUNT: u32 = LINEAR_CLASSES + (GEOMETRIC_LAST - GEOMETRIC_FIRST) * STEPS + LAST_STEPS;
+if (LINEAR_MAX != <usize>1 << GEOMETRIC_FIRST) ERROR("the linear classes must end where the first doubling starts");
+if (CLASS_COUNT > CLASS_MASK + 1) ERROR("a slab's info byte cannot name every class");
+if (HEADER_AT / (MAX_SMALL + META_SIZE) == 0) ERROR("a slab must hold at least one slot of the largest class");
 
 /** log2 of `n`, rounded down; `n` >= 1. */
 // @ts-ignore: decorator
@@ -93,6 +110,9 @@ export function classSize(c: u32): usize {
   const step = (c - LINEAR_CLASSES) & ((1 << STEPS_LOG2) - 1);
   return (<usize>1 << k) + ((<usize>step + 1) << (k - STEPS_LOG2));
 }
+
+// Checked at start-up in debug builds: the class table ends exactly at MAX_SMALL.
+assert(classSize(CLASS_COUNT - 1) == MAX_SMALL && classSize(CLASS_COUNT - 2) < MAX_SMALL, "size classes end off MAX_SMALL");
 
 /** The class serving `len` bytes at `align`, or CLASS_COUNT when that is a large allocation. */
 // @ts-ignore: decorator
@@ -162,6 +182,7 @@ export function slabFormat(slab: usize, c: u32, safe: bool): void {
 /** Takes a slot from `slab`, which must not be full: the last one freed, else a fresh one. */
 // @ts-ignore: decorator
 @inline export function slabPop(slab: usize): usize {
+  assert(!slabIsFull(slab), "a slot taken from a full slab");
   let slot = slabFreeHead(slab);
   if (slot != 0) {
     store<u32>(slab + FREE, load<u32>(linkAt(slab, slot)));
@@ -170,12 +191,15 @@ export function slabFormat(slab: usize, c: u32, safe: bool): void {
     store<u32>(slab + BUMP, slot + slabSize(slab));
   }
   store<u32>(slab + USED, slabUsed(slab) + 1);
+  assert(slabOf(slot) == slab && slot + slabSize(slab) <= slab + HEADER_AT, "a slab's free list left its slots");
   return slot;
 }
 
 /** Gives `slot` back to `slab`. */
 // @ts-ignore: decorator
 @inline export function slabPush(slab: usize, slot: usize): void {
+  assert(slabUsed(slab) != 0, "a slot given back to an empty slab");
+  assert((slot - slab) % slabSize(slab) == 0 && slot < slabBump(slab), "a slot given back off a slot boundary");
   store<u32>(linkAt(slab, slot), slabFreeHead(slab));
   store<u32>(slab + FREE, slot);
   store<u32>(slab + USED, slabUsed(slab) - 1);
@@ -216,6 +240,7 @@ export function ringPushFront(head: usize, slab: usize): void {
 
 /** Takes `slab` out of the ring. */
 export function ringUnlink(head: usize, slab: usize): void {
+  assert(ringLinked(slab), "unlinking a slab whose ring is broken");
   const next: usize = load<u32>(slab + NEXT);
   if (next == slab) {
     store<u32>(head, 0);
@@ -230,4 +255,10 @@ export function ringUnlink(head: usize, slab: usize): void {
 /** Checks one ring link: `slab`'s next points back at it. */
 export function ringLinked(slab: usize): bool {
   return <usize>load<u32>(<usize>load<u32>(slab + NEXT) + PREV) == slab;
+}
+
+/** The slab after `slab` in the ring that `head` starts, or 0 once the ring is walked. */
+export function ringAfter(head: usize, slab: usize): usize {
+  const next: usize = load<u32>(slab + NEXT);
+  return next == <usize>load<u32>(head) ? 0 : next;
 }
