@@ -91,8 +91,12 @@ function openChunk(arena: usize, prevLen: usize, minimum: u64): usize {
   return chunk;
 }
 
-/** `n` bytes aligned to `align`; 0 if the backing allocator is out of memory. */
-function arenaAlloc(arena: usize, n: usize, align: usize): usize {
+/**
+ * `n` bytes aligned to `align`; 0 if the backing allocator is out of memory. Inlined into the
+ * ABI's alloc (index.ts), so the slow path stays a call of its own.
+ */
+// @ts-ignore: decorator
+@inline export function arenaAlloc(arena: usize, n: usize, align: usize): usize {
   const fast = bumpAlloc(arena + ARENA_REGION, n, align);
   return fast != 0 ? fast : arenaAllocSlow(arena, n, align);
 }
@@ -223,4 +227,5 @@ function arenaValidate(arena: usize): Status {
   return Status.OK;
 }
 
-const ARENA = defineVTable(arenaAlloc, arenaResize, arenaFree, arenaDeinit, arenaValidate);
+/** The arena kind; index.ts compares against it to call the arena's alloc directly. */
+export const ARENA = defineVTable(arenaAlloc, arenaResize, arenaFree, arenaDeinit, arenaValidate);

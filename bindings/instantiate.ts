@@ -17,16 +17,6 @@ export interface CoreInstance {
   linear: LinearMemory;
 }
 
-/** Receives the core's reports of each allocation (len > 0) and free (len 0) of a traced allocator. */
-export type TraceHandler = (allocator: number, ptr: number, len: number) => void;
-
-const traceHandlers = new WeakMap<LinearMemory, TraceHandler>();
-
-/** Sets where the core of `linear` reports the allocations of allocators made with tracing on. */
-export function setTraceHandler(linear: LinearMemory, handler: TraceHandler): void {
-  traceHandlers.set(linear, handler);
-}
-
 type Build = "plain" | "shared";
 const compiled = new Map<Build, WebAssembly.Module>();
 
@@ -48,7 +38,7 @@ function imports(linear: LinearMemory): WebAssembly.Imports {
       memory: linear.memory,
       memoryGrew: (oldPages: number, newPages: number) => linear.grew(oldPages, newPages),
       allocationTraced: (allocator: number, ptr: number, len: number) =>
-        traceHandlers.get(linear)?.(allocator >>> 0, ptr >>> 0, len >>> 0),
+        linear.tracers.get(allocator >>> 0)?.(ptr >>> 0, len >>> 0),
       abort: (_message: number, _file: number, line: number, column: number) => {
         throw new Error(`wasm-arena core assertion failed at ${line}:${column}`);
       },

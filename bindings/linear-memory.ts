@@ -43,7 +43,10 @@ export function supportedViewStrategies(): ViewStrategy[] {
   return strategies;
 }
 
-/** Every buffer each heap's memory has had, so a view can be traced to its heap. */
+/** Receives the core's report of each allocation (len > 0) and free (len 0) of one traced allocator. */
+export type TraceSink = (ptr: number, len: number) => void;
+
+/** Every buffer each heap's memory has had, so a view can be traced to its memory. */
 const owners = new WeakMap<ArrayBufferLike, LinearMemory>();
 
 /** The heap memory `buffer` belongs to, in any of its generations. */
@@ -51,10 +54,15 @@ export function linearMemoryOf(buffer: ArrayBufferLike): LinearMemory | undefine
   return owners.get(buffer);
 }
 
+/** One heap's memory and everything kept per memory: its buffers, growth listeners, tracing. */
 export class LinearMemory {
   /** The buffer new views are made on; it spans all of memory. */
   buffer: ArrayBufferLike;
   grows = 0;
+  /** The object the library hands users for this memory (its Heap), set once by its creator. */
+  owner: unknown;
+  /** Where the core's allocation reports go, by the handle of the allocator traced. */
+  readonly tracers = new Map<number, TraceSink>();
   private readonly listeners = new Set<GrowListener>();
   private readonly wholeViews = new Map<ViewConstructor, ArrayBufferView>();
 

@@ -1,7 +1,7 @@
 // ArenaAllocator: allocate many, free all at once. The chunks and the bump pointer live in the
 // core (assembly/arena.ts); this class is a handle with Zig's API.
 
-import type { Allocator } from "./api";
+import type { Allocator, Heap } from "./heap";
 import { coreAllocatorOf, type CoreAllocator } from "./core-allocator";
 import { byteLength } from "./checks";
 import { ResetMode as CoreResetMode } from "../bindings/abi.generated";
@@ -24,7 +24,7 @@ export type ResetMode = "free_all" | "retain_capacity" | { retain_with_limit: nu
  * }
  */
 export class ArenaAllocator implements Disposable {
-  private readonly arena: CoreAllocator;
+  private readonly arena: CoreAllocator<Heap>;
 
   constructor(backing: Allocator) {
     const parent = coreAllocatorOf(backing, "the arena's backing allocator");

@@ -1,9 +1,8 @@
-// The one implementation of the Allocator interface: a handle to an allocator record in the core.
-// Arena, GPA, fixed-buffer and page allocators differ only in the handle; every decision about
-// bytes is made in WebAssembly, one call per operation.
+// The one implementation of the Allocator interface (heap.ts): a handle to an allocator record in
+// the core. Arena, GPA, fixed-buffer and page allocators differ only in the handle; every decision
+// about bytes is made in WebAssembly, one call per operation. It names no Heap: `H` is whatever
+// owns the memory, so that heap.ts can make the page allocator without an import circle.
 
-import type { Allocator, AllocOptions } from "./api";
-import type { Heap } from "./heap";
 import { kindInfo, makeView, type ElementKind, type KindInfo, type View, type ViewOf } from "./kinds";
 import { byteLength, checkAlign, checkOffset, DEFAULT_RAW_ALIGN } from "./checks";
 import { AllocatorDeinitializedError, DetachedViewError, DoubleFreeError, HeapCorruptionError,
@@ -12,14 +11,21 @@ import { Status } from "../bindings/abi.generated";
 import { linearMemoryOf, type LinearMemory, type ViewConstructor } from "../bindings/linear-memory";
 import type { CoreExports } from "../bindings/exports";
 
+export interface AllocOptions {
+  /** A power of two up to 65536; the element size is the default and the minimum. */
+  align?: number;
+  /** Zero the new memory (it is not zeroed otherwise, as in Zig). */
+  zero?: boolean;
+}
+
 /** "As allocated": views do not remember their alignment, so free and resize do not check it. */
 const ANY_ALIGN = 0;
 
-export class CoreAllocator implements Allocator {
+export class CoreAllocator<H extends object = object> {
   private record: number;
 
   constructor(
-    readonly heap: Heap,
+    readonly heap: H,
     readonly core: CoreExports,
     readonly linear: LinearMemory,
     handle: number,
@@ -30,7 +36,7 @@ export class CoreAllocator implements Allocator {
      * is what keeps a backing whose record is given back when collected (a FixedBufferAllocator's)
      * alive for as long as anything it backs.
      */
-    readonly backing?: CoreAllocator,
+    readonly backing?: CoreAllocator<H>,
   ) {
     this.record = handle;
   }
@@ -47,7 +53,7 @@ export class CoreAllocator implements Allocator {
   }
 
   /** An allocator on the same heap for another record, such as one this allocator backs. */
-  child(handle: number, owner: string): CoreAllocator {
+  child(handle: number, owner: string): CoreAllocator<H> {
     if (handle === 0) throw new OutOfMemoryError(0, ` for the ${owner}'s state`);
     return new CoreAllocator(this.heap, this.core, this.linear, handle, owner, this);
   }
@@ -210,7 +216,7 @@ export class CoreAllocator implements Allocator {
 }
 
 /** The core allocator behind `allocator`; TypeError for an Allocator from elsewhere. */
-export function coreAllocatorOf(allocator: Allocator, role: string): CoreAllocator {
+export function coreAllocatorOf<H extends object>(allocator: { readonly heap: H }, role: string): CoreAllocator<H> {
   if (!(allocator instanceof CoreAllocator)) {
     throw new TypeError(`${role} must be an allocator of this library (heap.pageAllocator, an arena's, a GPA's, …)`);
   }

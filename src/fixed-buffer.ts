@@ -1,12 +1,10 @@
 // FixedBufferAllocator: bumps through one buffer that the caller owns.
 
-import type { Allocator } from "./api";
-import type { CoreAllocator } from "./core-allocator";
+import { heapOfBuffer, type Allocator, type Heap } from "./heap";
+import { coreAllocatorOf, type CoreAllocator } from "./core-allocator";
 import type { View } from "./kinds";
-import { heapOfBuffer } from "./heap";
-import { coreAllocatorOf } from "./core-allocator";
 import { checkOffset } from "./checks";
-import { DetachedViewError, InvalidFreeError } from "./errors";
+import { DetachedViewError } from "./errors";
 
 // The record goes back to the core once the allocator handle is collected: the handle, not the
 // FixedBufferAllocator, is what users and backed allocators hold (`new FixedBufferAllocator(b)
@@ -27,11 +25,11 @@ const records = new FinalizationRegistry<{ core: CoreAllocator["core"]; handle: 
  * fba.reset();                                     // all 4096 bytes free again
  */
 export class FixedBufferAllocator {
-  private readonly fixed: CoreAllocator;
+  private readonly fixed: CoreAllocator<Heap>;
 
   constructor(buffer: View) {
     const heap = ArrayBuffer.isView(buffer) ? heapOfBuffer(buffer.buffer) : undefined;
-    if (heap === undefined) throw new InvalidFreeError("the buffer must be a view into a heap's memory");
+    if (heap === undefined) throw new TypeError("the buffer must be a typed-array view into a heap's memory");
     const root = coreAllocatorOf(heap.pageAllocator, "the heap's page allocator");
     if (root.linear.isDetached(buffer.buffer)) throw new DetachedViewError();
     this.fixed = root.child(root.core.fixedInit(buffer.byteOffset, buffer.byteLength), "FixedBufferAllocator");

@@ -2,6 +2,7 @@
 // the JavaScript stacks recorded with `stackTraces: true`, and the leak report.
 
 import type { CoreAllocator } from "./core-allocator";
+import type { Heap } from "./heap";
 import { OutOfMemoryError } from "./errors";
 import { LeakField } from "../bindings/abi.generated";
 
@@ -24,7 +25,7 @@ export interface LeakReport {
 }
 
 /** The live allocations of the GPA `gpa`, by address, with their stacks where recorded. */
-export function readLeaks(gpa: CoreAllocator, stacks: ReadonlyMap<number, string> | undefined): LeakReport[] {
+export function readLeaks(gpa: CoreAllocator<Heap>, stacks: ReadonlyMap<number, string> | undefined): LeakReport[] {
   const handle = gpa.liveHandle();
   const { core } = gpa;
   const count = core.gpaLiveCount(handle) >>> 0;

@@ -4,11 +4,6 @@
 // offset until the allocation is freed.
 
 import type { CoreAllocator } from "./core-allocator";
-import { setTraceHandler } from "../bindings/instantiate";
-import type { LinearMemory } from "../bindings/linear-memory";
-
-/** Per heap memory: the traced GPAs by handle, each with the stacks of its live allocations. */
-const tracedByMemory = new WeakMap<LinearMemory, Map<number, Map<number, string>>>();
 
 /** Frames of the library itself, which lead from the user's call to the report: left out. */
 const LIBRARY_FRAME = /^\s*at (?:new )?(?:CoreAllocator|ArenaAllocator|FixedBufferAllocator|GeneralPurposeAllocator|Heap)\.|wasm:\/\/|wasm-function|^\s*at allocationTraced /;
@@ -31,24 +26,15 @@ function callerStack(): string {
 
 /** Starts recording the stacks of `gpa`'s allocations; the map fills as it allocates. */
 export function recordStacks(gpa: CoreAllocator): Map<number, string> {
-  let traced = tracedByMemory.get(gpa.linear);
-  if (traced === undefined) {
-    const byHandle = new Map<number, Map<number, string>>();
-    setTraceHandler(gpa.linear, (allocator, ptr, len) => {
-      const stacks = byHandle.get(allocator);
-      if (stacks === undefined) return;
-      if (len === 0) stacks.delete(ptr);
-      else stacks.set(ptr, callerStack());
-    });
-    tracedByMemory.set(gpa.linear, byHandle);
-    traced = byHandle;
-  }
   const stacks = new Map<number, string>();
-  traced.set(gpa.liveHandle(), stacks);
+  gpa.linear.tracers.set(gpa.liveHandle(), (ptr, len) => {
+    if (len === 0) stacks.delete(ptr);
+    else stacks.set(ptr, callerStack());
+  });
   return stacks;
 }
 
 /** Stops recording for `gpa` (at deinit: its handle may be reused). */
 export function forgetStacks(gpa: CoreAllocator): void {
-  tracedByMemory.get(gpa.linear)?.delete(gpa.liveHandle());
+  gpa.linear.tracers.delete(gpa.liveHandle());
 }

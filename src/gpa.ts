@@ -2,9 +2,7 @@
 // arena. Size classes, slabs and safety checks live in the core (assembly/gpa.ts); this class is
 // a handle with Zig's API, plus the leak report and, on request, allocation stack traces.
 
-import type { Allocator } from "./api";
-import type { Heap } from "./heap";
-import { defaultHeap } from "./heap";
+import { defaultHeap, type Allocator, type Heap } from "./heap";
 import { coreAllocatorOf, type CoreAllocator } from "./core-allocator";
 import { readLeaks, formatLeak, type LeakReport } from "./gpa-leaks";
 import { recordStacks, forgetStacks } from "./gpa-stacks";
@@ -86,7 +84,7 @@ export interface GeneralPurposeAllocatorStats {
  * }
  */
 export class GeneralPurposeAllocator implements Disposable {
-  private readonly gpa: CoreAllocator;
+  private readonly gpa: CoreAllocator<Heap>;
   private readonly stacks: Map<number, string> | undefined;
   private readonly onLeak: ((leak: LeakReport) => void) | undefined;
   private limit: number;

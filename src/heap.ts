@@ -1,14 +1,56 @@
-// Heap: one WebAssembly instance of the core and its linear memory.
+// Heap: one WebAssembly instance of the core and its linear memory, and Allocator, the interface
+// of everything that allocates from it. The two name each other (allocator.heap,
+// heap.pageAllocator), so they live in one file; the implementation, CoreAllocator, knows
+// neither by name.
 
-import type { Allocator } from "./api";
-import { CoreAllocator } from "./core-allocator";
+import { CoreAllocator, type AllocOptions } from "./core-allocator";
+import type { ElementKind, View, ViewOf } from "./kinds";
 import { HeapCorruptionError, OutOfMemoryError } from "./errors";
 import { byteLength } from "./checks";
 import { instantiateCore, instantiateCoreSync, type CoreInstance, type CoreOptions } from "../bindings/instantiate";
 import { supportedViewStrategies, linearMemoryOf, type GrowListener, type ViewStrategy } from "../bindings/linear-memory";
 import { MAX_PAGES, PAGE_SIZE, PageCounter, Status } from "../bindings/abi.generated";
 
-export type { ViewStrategy, GrowListener };
+export type { ViewStrategy, GrowListener, AllocOptions };
+
+/**
+ * What every allocator hands out. Views are made on the heap's memory; raw offsets index
+ * `heap.u8` and friends. Byte offset 0 is never an allocation.
+ *
+ * @example
+ * const a = heap.pageAllocator;
+ * const xs = a.alloc("f64", 1000);        // Float64Array over linear memory
+ * const grown = a.realloc(xs, 2000);      // may move; keeps the first 1000 elements
+ * a.free(grown);
+ */
+export interface Allocator {
+  readonly heap: Heap;
+  /** `n` elements of `kind`; throws OutOfMemoryError. `n` of 0 gives an empty view and touches nothing. */
+  alloc<K extends ElementKind>(kind: K, n: number, options?: AllocOptions): ViewOf<K>;
+  /** Frees a view this allocator made. An empty view is a no-op. */
+  free(view: View): void;
+  /** The same memory with a new length, in place; null if it cannot be done in place. */
+  resize<V extends View>(view: V, n: number): V | null;
+  /** A view of `n` elements holding min(old, n) of the old ones; may move. Throws OutOfMemoryError. */
+  realloc<V extends View>(view: V, n: number): V;
+  /** A new view holding a copy of `source`. */
+  dupe<K extends ElementKind>(kind: K, source: ArrayLike<number | bigint>): ViewOf<K>;
+  /** A view of one element. */
+  create<K extends ElementKind>(kind: K): ViewOf<K>;
+  /** Frees a view made by create(). */
+  destroy(view: View): void;
+
+  /** `len` bytes aligned to `align` (default 8); the byte offset, or 0 when out of memory. */
+  rawAlloc(len: number, align?: number): number;
+  /** Resizes in place; false if it cannot. */
+  rawResize(ptr: number, len: number, newLen: number, align?: number): boolean;
+  /** Resizes, moving only if that needs no copy; the new offset, or 0 if it cannot. */
+  rawRemap(ptr: number, len: number, newLen: number, align?: number): number;
+  /** Frees `len` bytes at `ptr`, allocated with `align`. */
+  rawFree(ptr: number, len: number, align?: number): void;
+  /** The allocator's record in the heap, for users' own WebAssembly; throws after deinit(). */
+  readonly handle: number;
+}
 
 
 export interface HeapOptions {
@@ -39,7 +81,6 @@ export interface HeapStats {
   pageResizeCalls: number;
 }
 
-const heaps = new WeakMap<object, Heap>();
 let processHeap: Heap | undefined;
 
 /**
@@ -62,7 +103,7 @@ export class Heap {
     this.instance = instance;
     this.maximumBytes = maximumPages * PAGE_SIZE;
     this.pageAllocator = new CoreAllocator(this, instance.core, instance.linear, handle, "page allocator");
-    heaps.set(instance.linear, this);
+    instance.linear.owner = this;
   }
 
   /** A new heap, synchronously: the core's bytes ship inside the package. */
@@ -138,8 +179,8 @@ export class Heap {
 
 /** The heap whose memory `buffer` is (in any generation), if any. */
 export function heapOfBuffer(buffer: ArrayBufferLike): Heap | undefined {
-  const linear = linearMemoryOf(buffer);
-  return linear === undefined ? undefined : heaps.get(linear);
+  // Only Heap sets a memory's owner.
+  return linearMemoryOf(buffer)?.owner as Heap | undefined;
 }
 
 /** The process-wide heap, created on first use with the default options. */

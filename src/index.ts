@@ -1,6 +1,5 @@
 export { Heap, defaultHeap } from "./heap";
-export type { HeapOptions, HeapStats, ViewStrategy, GrowListener } from "./heap";
-export type { Allocator, AllocOptions } from "./api";
+export type { HeapOptions, HeapStats, ViewStrategy, GrowListener, Allocator, AllocOptions } from "./heap";
 export type { ElementKind, KindName, View, ViewOf, ViewTypes, ElementOf, TypedArrayConstructor } from "./kinds";
 export { ArenaAllocator } from "./arena";
 export type { ResetMode } from "./arena";

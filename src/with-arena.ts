@@ -1,4 +1,4 @@
-import type { Allocator } from "./api";
+import type { Allocator } from "./heap";
 import { ArenaAllocator } from "./arena";
 
 /**
