@@ -64,6 +64,7 @@ export function bumpGrow(region: usize, capacity: usize): void {
 /** `n` bytes aligned to `align` from the region, or 0 if they do not fit. */
 // @ts-ignore: decorator
 @inline export function bumpAlloc(region: usize, n: usize, align: usize): usize {
+  assert(bumpEnd(region) <= bumpCapacity(region), "a bump region's end passed its capacity");
   const start = bumpStart(region);
   const addr = start + bumpEnd(region);
   const aligned = alignForward(addr, align);
@@ -74,13 +75,14 @@ export function bumpGrow(region: usize, capacity: usize): void {
 }
 
 /**
- * Whether [ptr, ptr + len) is the region's most recent allocation. The sum is taken in 64 bits: in
- * 32 it wraps, and a ptr and len from JavaScript whose end passes 2^32 would pass for the last
- * allocation and roll the bump pointer back below the region's start.
+ * Whether [ptr, ptr + len) is the region's most recent allocation: it ends at the bump pointer and
+ * starts inside the region. The sum is taken in 64 bits: in 32 it wraps, and a ptr and len from
+ * JavaScript whose end passes 2^32 would pass for the last allocation; a range that starts below
+ * the region would roll the bump pointer back past its start.
  */
 // @ts-ignore: decorator
 @inline function isLast(region: usize, ptr: usize, len: usize): bool {
-  return <u64>ptr + <u64>len == <u64>(bumpStart(region) + bumpEnd(region));
+  return ptr >= bumpStart(region) && <u64>ptr + <u64>len == <u64>(bumpStart(region) + bumpEnd(region));
 }
 
 /** Whether [ptr, ptr + len) lies inside the region's used bytes. */

@@ -3,7 +3,7 @@
 
 /** A WebAssembly page: the unit in which linear memory grows. */
 export const PAGE_SIZE: usize = 65536;
-export const PAGE_SHIFT: u32 = 16;
+const PAGE_SHIFT: u32 = 16;
 
 /** The largest alignment an allocation may ask for: one page. */
 export const MAX_ALIGN: usize = PAGE_SIZE;

@@ -191,7 +191,7 @@ export function pageAlloc(len: usize): usize {
 }
 
 /** Gives back the run at `ptr` that was allocated with `len` bytes. */
-export function pageFree(ptr: usize, len: usize): Status {
+function pageFree(ptr: usize, len: usize): Status {
   const pages = pagesFor(len);
   if (!isUsedRun(ptr, pages)) return fail(Status.INVALID_FREE, ptr);
   count(PageCounter.FREES);
@@ -203,7 +203,7 @@ export function pageFree(ptr: usize, len: usize): Status {
  * Resizes the run at `ptr` in place. Shrinking always succeeds; growing succeeds when the pages
  * above are free or wild. A new length within the same page count changes nothing.
  */
-export function pageResize(ptr: usize, len: usize, newLen: usize): Status {
+function pageResize(ptr: usize, len: usize, newLen: usize): Status {
   const pages = pagesFor(len);
   if (!isUsedRun(ptr, pages)) return fail(Status.INVALID_FREE, ptr);
   count(PageCounter.RESIZES);

@@ -39,11 +39,22 @@ function imports(linear: LinearMemory): WebAssembly.Imports {
       memoryGrew: (oldPages: number, newPages: number) => linear.grew(oldPages, newPages),
       allocationTraced: (allocator: number, ptr: number, len: number) =>
         linear.tracers.get(allocator >>> 0)?.(ptr >>> 0, len >>> 0),
-      abort: (_message: number, _file: number, line: number, column: number) => {
-        throw new Error(`wasm-arena core assertion failed at ${line}:${column}`);
+      abort: (message: number, file: number, line: number, column: number) => {
+        const text = (at: number) => readCoreString(linear, at >>> 0);
+        throw new Error(`wasm-arena core assertion failed: ${text(message)} (${text(file)}:${line}:${column})`);
       },
     },
   };
+}
+
+/**
+ * An AssemblyScript string in linear memory: UTF-16 code units, preceded by their byte length in
+ * the u32 below `at`. Only the debug build's assertions pass strings out.
+ */
+function readCoreString(linear: LinearMemory, at: number): string {
+  if (at < 4) return "";
+  const bytes = new Uint32Array(linear.memory.buffer, at - 4, 1)[0];
+  return String.fromCharCode(...new Uint16Array(linear.memory.buffer.slice(at, at + bytes)));
 }
 
 function wrap(instance: WebAssembly.Instance, linear: LinearMemory): CoreInstance {

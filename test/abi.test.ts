@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import * as abi from "../bindings/abi.generated";
-import { CORE_WASM, CORE_SHARED_WASM } from "../bindings/core-bytes.generated";
+import { CORE_BUILD, CORE_WASM, CORE_SHARED_WASM } from "../bindings/core-bytes.generated";
 import { decodeBase64 } from "../bindings/base64";
 import { exportedConstants, renderAbi } from "../scripts/abi.mjs";
 import { ArenaAllocator, FixedBufferAllocator, Heap } from "../src/index";
@@ -62,5 +62,12 @@ describe("the layouts the constants describe", () => {
     expect(end).toBeLessThanOrEqual(heap.u32[region + abi.BUMP_CAPACITY / 4]);
     expect(a.rawAlloc(8, 8)).toBe(start + end);
     arena.deinit();
+  });
+});
+
+describe("the embedded build", () => {
+  it("has its assertions compiled in exactly when it is the debug build (npm run test:debug)", () => {
+    const imports = WebAssembly.Module.imports(new WebAssembly.Module(decodeBase64(CORE_WASM))).map((i) => i.name);
+    expect(imports.includes("abort")).toBe(CORE_BUILD === "debug");
   });
 });

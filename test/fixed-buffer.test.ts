@@ -150,6 +150,16 @@ describe("FixedBufferAllocator", () => {
     heap.validate();
   });
 
+  it("a range that ends at the bump pointer but starts before the buffer is not the last allocation", () => {
+    const { fba, a, heap, buffer } = fixed(100);
+    a.rawAlloc(16, 1);
+    const before = buffer.byteOffset - 48;
+    expect(() => a.rawFree(before, 64, 1)).toThrow(InvalidFreeError);
+    expect(() => a.rawResize(before, 64, 8, 1)).toThrow(InvalidFreeError);
+    expect(fba.endIndex).toBe(16);
+    heap.validate();
+  });
+
   it("a buffer that is not a view into a heap's memory is rejected", () => {
     expect(() => new FixedBufferAllocator(new Uint8Array(100))).toThrow(TypeError);
     expect(() => new FixedBufferAllocator(new DataView(new ArrayBuffer(8)) as never)).toThrow(TypeError);

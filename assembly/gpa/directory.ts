@@ -53,7 +53,7 @@ const BLOCK_SHIFT: u32 = 16;
 export const enum EntryKind { LARGE = 1, SLAB = 2, GIVEN_BACK_LARGE = 3, GIVEN_BACK_SLAB = 4 }
 
 // @ts-ignore: decorator
-@inline export function dirTable(dir: usize): usize { return load<u32>(dir + TABLE); }
+@inline function dirTable(dir: usize): usize { return load<u32>(dir + TABLE); }
 // @ts-ignore: decorator
 @inline export function dirCapacity(dir: usize): u32 { return load<u32>(dir + CAPACITY); }
 // @ts-ignore: decorator
@@ -61,8 +61,6 @@ export const enum EntryKind { LARGE = 1, SLAB = 2, GIVEN_BACK_LARGE = 3, GIVEN_B
 /** Bytes the table takes from the backing allocator. */
 // @ts-ignore: decorator
 @inline export function dirBytes(dir: usize): usize { return <usize>dirCapacity(dir) * ENTRY_SIZE; }
-// @ts-ignore: decorator
-@inline export function entryAt(dir: usize, index: u32): usize { return dirTable(dir) + <usize>index * ENTRY_SIZE; }
 
 // @ts-ignore: decorator
 @inline export function entryKey(entry: usize): usize { return load<u32>(entry + KEY); }
