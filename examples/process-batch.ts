@@ -1,4 +1,4 @@
-// The lesson's processBatch: 10,000 items, each needing three temporaries (a 64-byte key, 100
+// processBatch, the canonical arena workload: 10,000 items, each needing three temporaries (a 64-byte key, 100
 // samples and a 50-bin histogram) that die when the item is done. With plain typed arrays every
 // temporary is a fresh object for the garbage collector; with an arena it is a view on memory
 // that reset() hands back all at once.

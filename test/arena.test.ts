@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import {
   AllocatorDeinitializedError, ArenaAllocator, FixedBufferAllocator, OutOfMemoryError, type Allocator, type Heap,
 } from "../src/index";
-import { MiB, PAGE, smallHeap } from "./support/heaps";
+import { MiB, PAGE, smallHeap, arenaOnPages } from "./support/heaps";
 
 function pageCalls(heap: Heap) {
   const { pageAllocCalls, pageResizeCalls, pageFreeCalls } = heap.stats();
@@ -43,9 +43,7 @@ describe("ArenaAllocator basics", () => {
   });
 
   it("when the chunk is full the arena first grows it in place through the backing allocator", () => {
-    const heap = smallHeap();
-    const arena = new ArenaAllocator(heap.pageAllocator);
-    const a = arena.allocator();
+    const { heap, a } = arenaOnPages();
     const first = a.alloc("u8", 100);
     const calls = pageCalls(heap);
     const big = a.alloc("u8", 3 * PAGE);
@@ -101,9 +99,7 @@ describe("ArenaAllocator free and resize", () => {
   });
 
   it("resize grows the last allocation in place within the chunk", () => {
-    const heap = smallHeap();
-    const arena = new ArenaAllocator(heap.pageAllocator);
-    const a = arena.allocator();
+    const { heap, a } = arenaOnPages();
     const xs = a.alloc("i32", 10);
     xs.set([1, 2, 3]);
     const calls = pageCalls(heap);
@@ -117,9 +113,7 @@ describe("ArenaAllocator free and resize", () => {
   });
 
   it("resize does not grow the last allocation past its chunk", () => {
-    const heap = smallHeap();
-    const arena = new ArenaAllocator(heap.pageAllocator);
-    const a = arena.allocator();
+    const { arena, a } = arenaOnPages();
     const xs = a.alloc("u8", 10);
     expect(a.resize(xs, arena.queryCapacity() + 1)).toBeNull();
     expect(a.resize(xs, arena.queryCapacity())).not.toBeNull();
@@ -165,9 +159,7 @@ describe("ArenaAllocator free and resize", () => {
   });
 
   it("realloc past the chunk opens a new chunk and copies", () => {
-    const heap = smallHeap();
-    const arena = new ArenaAllocator(heap.pageAllocator);
-    const a = arena.allocator();
+    const { heap, a } = arenaOnPages();
     const xs = a.dupe("u8", [9, 8, 7]);
     heap.pageAllocator.rawAlloc(1); // the chunk cannot grow in place
     const big = a.realloc(xs, 2 * PAGE);
@@ -200,9 +192,7 @@ describe("ArenaAllocator.reset", () => {
   }
 
   it("\"retain_capacity\": after the first round, later rounds make zero calls to the page allocator", () => {
-    const heap = smallHeap();
-    const arena = new ArenaAllocator(heap.pageAllocator);
-    const a = arena.allocator();
+    const { heap, arena, a } = arenaOnPages();
     round(a);
     expect(arena.reset("retain_capacity")).toBe(true);
     const calls = pageCalls(heap);
@@ -217,9 +207,7 @@ describe("ArenaAllocator.reset", () => {
   });
 
   it("\"retain_capacity\" keeps queryCapacity() bytes merged into one chunk", () => {
-    const heap = smallHeap();
-    const arena = new ArenaAllocator(heap.pageAllocator);
-    const a = arena.allocator();
+    const { heap, arena, a } = arenaOnPages();
     for (let i = 0; i < 5; i++) {
       const calls = heap.stats().pageAllocCalls;
       heap.pageAllocator.rawAlloc(1); // the page above the newest chunk, so that it cannot grow
@@ -238,9 +226,7 @@ describe("ArenaAllocator.reset", () => {
   });
 
   it("\"retain_capacity\" starts allocating from the start of the kept chunk again", () => {
-    const heap = smallHeap();
-    const arena = new ArenaAllocator(heap.pageAllocator);
-    const a = arena.allocator();
+    const { arena, a } = arenaOnPages();
     const first = a.alloc("u8", 10);
     a.alloc("u8", 1000);
     arena.reset("retain_capacity");
@@ -328,9 +314,7 @@ describe("ArenaAllocator.reset", () => {
 
 describe("ArenaAllocator.queryCapacity", () => {
   it("is at least every byte handed out, and allocations within it ask the backing allocator for nothing", () => {
-    const heap = smallHeap();
-    const arena = new ArenaAllocator(heap.pageAllocator);
-    const a = arena.allocator();
+    const { heap, arena, a } = arenaOnPages();
     a.alloc("u8", 1000);
     const capacity = arena.queryCapacity();
     expect(capacity).toBeGreaterThanOrEqual(1000);
@@ -357,9 +341,7 @@ describe("ArenaAllocator.deinit", () => {
   });
 
   it("after deinit every method throws AllocatorDeinitializedError (code ALLOCATOR_DEINITIALIZED)", () => {
-    const heap = smallHeap();
-    const arena = new ArenaAllocator(heap.pageAllocator);
-    const a = arena.allocator();
+    const { heap, arena, a } = arenaOnPages();
     const view = a.alloc("f64", 4);
     const one = a.create("i32");
     const ptr = a.rawAlloc(16);

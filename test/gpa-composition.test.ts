@@ -1,4 +1,4 @@
-// The GPA with other allocators: the lesson's main() (a GPA, an arena on top, cleanup in finally,
+// The GPA with other allocators: the canonical main() (a GPA, an arena on top, cleanup in finally,
 // the leak check), a forgotten arena.deinit() showing up as a leak, and GPAs backed by an arena,
 // a fixed buffer and another GPA.
 
@@ -11,14 +11,14 @@ import { MiB, PAGE, smallHeap } from "./support/heaps";
 import { SAFETY_MODES, freshGpa } from "./support/gpa";
 
 interface Mistakes {
-  /** The lesson's common mistake 3: the arena is never deinit'ed. */
+  /** Common mistake: the arena is never deinit'ed. */
   forgetArenaDeinit?: boolean;
   /** The result, which outlives the arena, is never freed. */
   forgetResultFree?: boolean;
 }
 
 /**
- * The lesson's main() in TypeScript: a GPA whose deinit() runs last and checks for leaks (Zig's
+ * Zig's canonical main() in TypeScript: a GPA whose deinit() runs last and checks for leaks (Zig's
  * `defer` as try/finally), an arena on top for scratch work, and a result in the GPA.
  */
 function main(heap: Heap, mistakes: Mistakes, onLeak: (leak: LeakReport) => void): { sum: number; check: "ok" | "leak" } {
@@ -49,7 +49,7 @@ function main(heap: Heap, mistakes: Mistakes, onLeak: (leak: LeakReport) => void
   return { sum, check };
 }
 
-describe("the lesson's main()", () => {
+describe("Zig's canonical main()", () => {
   it("with every defer in place, it computes its result and the leak check passes", () => {
     const heap = smallHeap();
     const leaks: LeakReport[] = [];
@@ -75,7 +75,7 @@ describe("the lesson's main()", () => {
     heap.validate();
   });
 
-  it("API.md's two-allocator pattern: the result outlives the arena, and nothing else is left", () => {
+  it("the two-allocator pattern: the result outlives the arena, and nothing else is left", () => {
     const { heap, gpa, a } = freshGpa();
     const input = Int32Array.from({ length: 100 }, (_, i) => i);
     const result = withArena(a, (scratch) => {

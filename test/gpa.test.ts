@@ -23,7 +23,7 @@ describe("GeneralPurposeAllocator construction", () => {
     }
   });
 
-  it("API.md's options object works: safety, stackTraces, memoryLimit", () => {
+  it("the options object works: safety, stackTraces, memoryLimit", () => {
     const gpa = new GeneralPurposeAllocator({ safety: true, stackTraces: false, memoryLimit: Infinity });
     expect(gpa.memoryLimit).toBe(Infinity);
     expect(gpa.deinit()).toBe("ok");

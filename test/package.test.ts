@@ -25,7 +25,7 @@ const PROGRAM = `
     exports: Object.keys(pkg).sort() }));
 `;
 
-/** Every value API.md names. */
+/** Every value of the public API: the allocators, the helpers, the errors. */
 const API_EXPORTS = [
   "AllocatorDeinitializedError", "ArenaAllocator", "DebugAllocator", "DetachedViewError", "DoubleFreeError",
   "FixedBufferAllocator", "GeneralPurposeAllocator", "Heap", "HeapCorruptionError", "InvalidFreeError",

@@ -2,12 +2,11 @@
 
 import { describe, expect, it } from "vitest";
 import { OutOfMemoryError } from "../src/index";
-import { MiB, PAGE, smallHeap } from "./support/heaps";
+import { MiB, PAGE, smallHeap, pagesOfSmallHeap } from "./support/heaps";
 
 describe("page allocator", () => {
   it("rounds every allocation up to whole pages, page-aligned", () => {
-    const heap = smallHeap();
-    const p = heap.pageAllocator;
+    const { heap, p } = pagesOfSmallHeap();
     for (const bytes of [1, PAGE - 1, PAGE, PAGE + 1, 5 * PAGE + 3]) {
       const before = heap.stats().pagesInUseBytes;
       const view = p.alloc("u8", bytes);
@@ -18,8 +17,7 @@ describe("page allocator", () => {
   });
 
   it("pages freed are reused: the same run comes back and memory does not grow", () => {
-    const heap = smallHeap();
-    const p = heap.pageAllocator;
+    const { heap, p } = pagesOfSmallHeap();
     const keep = p.alloc("u8", PAGE); // something above, so the run is not just wilderness
     const first = p.alloc("u8", 3 * PAGE);
     p.alloc("u8", 1);
@@ -37,8 +35,7 @@ describe("page allocator", () => {
   });
 
   it("a long alloc/free churn of mixed sizes stays within the memory it first grew to", () => {
-    const heap = smallHeap();
-    const p = heap.pageAllocator;
+    const { heap, p } = pagesOfSmallHeap();
     const round = () => {
       const live = [];
       for (let i = 1; i <= 20; i++) live.push(p.alloc("u8", (i % 5 + 1) * PAGE));
@@ -53,8 +50,7 @@ describe("page allocator", () => {
   });
 
   it("adjacent free runs merge: two freed one-page neighbours serve a two-page allocation", () => {
-    const heap = smallHeap();
-    const p = heap.pageAllocator;
+    const { heap, p } = pagesOfSmallHeap();
     const a = p.alloc("u8", PAGE);
     const b = p.alloc("u8", PAGE);
     p.alloc("u8", PAGE); // keeps them off the wilderness
@@ -66,8 +62,7 @@ describe("page allocator", () => {
   });
 
   it("a larger free run is split: the rest stays free for the next allocation", () => {
-    const heap = smallHeap();
-    const p = heap.pageAllocator;
+    const { heap, p } = pagesOfSmallHeap();
     const big = p.alloc("u8", 4 * PAGE);
     p.alloc("u8", PAGE);
     p.free(big);
@@ -79,8 +74,7 @@ describe("page allocator", () => {
   });
 
   it("freeing the top run gives it back to the wilderness, and the next allocation starts there", () => {
-    const heap = smallHeap();
-    const p = heap.pageAllocator;
+    const { heap, p } = pagesOfSmallHeap();
     const top = p.alloc("u8", 2 * PAGE);
     p.free(top);
     expect(p.alloc("u8", 5 * PAGE).byteOffset).toBe(top.byteOffset);
@@ -88,8 +82,7 @@ describe("page allocator", () => {
   });
 
   it("resize shrinks a run in place and its tail pages are free again", () => {
-    const heap = smallHeap();
-    const p = heap.pageAllocator;
+    const { heap, p } = pagesOfSmallHeap();
     const run = p.alloc("u8", 4 * PAGE);
     p.alloc("u8", PAGE);
     const inUse = heap.stats().pagesInUseBytes;
@@ -101,8 +94,7 @@ describe("page allocator", () => {
   });
 
   it("resize within the same page count always succeeds", () => {
-    const heap = smallHeap();
-    const p = heap.pageAllocator;
+    const { p } = pagesOfSmallHeap();
     const xs = p.alloc("u8", 10);
     p.alloc("u8", 1);
     const grown = p.resize(xs, PAGE);
@@ -111,8 +103,7 @@ describe("page allocator", () => {
   });
 
   it("realloc moves a run whose next pages are taken, and keeps its contents", () => {
-    const heap = smallHeap();
-    const p = heap.pageAllocator;
+    const { heap, p } = pagesOfSmallHeap();
     const xs = p.alloc("i32", 10);
     xs.set([5, 6, 7]);
     p.alloc("u8", 1);
@@ -132,8 +123,7 @@ describe("page allocator", () => {
   });
 
   it("free of a run twice throws (the second time it is not an allocation) and the heap stays valid", () => {
-    const heap = smallHeap();
-    const p = heap.pageAllocator;
+    const { heap, p } = pagesOfSmallHeap();
     const xs = p.alloc("u8", PAGE);
     p.alloc("u8", PAGE);
     p.free(xs);

@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { ArenaAllocator, FixedBufferAllocator, type Heap, type KindName } from "../src/index";
-import { KIND_TABLE, MiB, PAGE, smallHeap } from "./support/heaps";
+import { KIND_TABLE, MiB, PAGE, smallHeap, arenaOnPages, pagesOfSmallHeap } from "./support/heaps";
 
 const SIZES: Record<KindName, number> = Object.fromEntries(KIND_TABLE.map(([name, ctor]) => [name, ctor.BYTES_PER_ELEMENT])) as never;
 const kindArb = fc.constantFrom(...KIND_TABLE.map(([name]) => name));
@@ -60,9 +60,7 @@ describe("ArenaAllocator properties", () => {
     );
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 80 }), (ops) => {
-        const heap = smallHeap();
-        const arena = new ArenaAllocator(heap.pageAllocator);
-        const a = arena.allocator();
+        const { heap, arena, a } = arenaOnPages();
         let live: { view: Uint8Array; tag: number }[] = [];
         let next = 0;
         const check = () => {
@@ -110,7 +108,7 @@ describe("ArenaAllocator properties", () => {
     );
   });
 
-  // API.md: "retain_capacity" keeps the capacity merged into one chunk "so a reset loop stops
+  // The contract: "retain_capacity" keeps the capacity merged into one chunk "so a reset loop stops
   // calling the backing allocator after the first round". When the first round spans several
   // chunks, the merged chunk lays the same allocations out with different alignment padding and
   // can come up a few bytes short once (as in Zig), so the invariant checked is: no calls from the
@@ -122,9 +120,7 @@ describe("ArenaAllocator properties", () => {
         fc.array(fc.record({ kind: kindArb, n: fc.integer({ min: 1, max: 30_000 }), align: alignArb, block: fc.boolean() }), { minLength: 1, maxLength: 30 }),
         fc.boolean(),
         (round, fragmentFirstRound) => {
-          const heap = smallHeap();
-          const arena = new ArenaAllocator(heap.pageAllocator);
-          const a = arena.allocator();
+          const { heap, arena, a } = arenaOnPages();
           const calls = () => (({ pageAllocCalls, pageResizeCalls, pageFreeCalls }) => ({ pageAllocCalls, pageResizeCalls, pageFreeCalls }))(heap.stats());
           const run = (fragment: boolean) => {
             for (const { kind, n, align, block } of round) {
@@ -160,8 +156,7 @@ describe("page allocator properties", () => {
     );
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 60 }), (ops) => {
-        const heap = smallHeap();
-        const p = heap.pageAllocator;
+        const { heap, p } = pagesOfSmallHeap();
         const baseline = heap.stats().pagesInUseBytes;
         let live: { ptr: number; len: number; tag: number }[] = [];
         let next = 0;
@@ -221,8 +216,7 @@ describe("page allocator properties", () => {
   it("invariant: after freeing everything, memory does not grow when the same allocations are made again", () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 8 * PAGE }), { minLength: 1, maxLength: 30 }), (sizes) => {
-        const heap = smallHeap();
-        const p = heap.pageAllocator;
+        const { heap, p } = pagesOfSmallHeap();
         const round = () => {
           const ptrs = sizes.map((bytes) => p.rawAlloc(bytes));
           ptrs.forEach((ptr, i) => p.rawFree(ptr, sizes[i]));

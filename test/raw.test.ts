@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import { ArenaAllocator, FixedBufferAllocator, type Allocator, type Heap } from "../src/index";
-import { MiB, PAGE, smallHeap } from "./support/heaps";
+import { MiB, PAGE, smallHeap, arenaOnPages, pagesOfSmallHeap } from "./support/heaps";
 
 const allocators: [string, (heap: Heap) => Allocator][] = [
   ["page allocator", (heap) => heap.pageAllocator],
@@ -94,8 +94,7 @@ describe.each(allocators)("raw API of the %s", (_name, make) => {
 
 describe("raw API, allocator by allocator", () => {
   it("page allocator: rawResize grows in place when the pages above are free, and not when they are taken", () => {
-    const heap = smallHeap();
-    const p = heap.pageAllocator;
+    const { heap, p } = pagesOfSmallHeap();
     const ptr = p.rawAlloc(PAGE);
     expect(p.rawResize(ptr, PAGE, 3 * PAGE)).toBe(true);
     const above = p.rawAlloc(PAGE);
@@ -114,8 +113,7 @@ describe("raw API, allocator by allocator", () => {
   });
 
   it("page allocator: rawFree with a length of another page count throws InvalidFreeError and keeps the allocation", () => {
-    const heap = smallHeap();
-    const p = heap.pageAllocator;
+    const { heap, p } = pagesOfSmallHeap();
     const ptr = p.rawAlloc(2 * PAGE);
     expect(() => p.rawFree(ptr, PAGE)).toThrow(/not allocated/);
     expect(() => p.rawFree(ptr, 3 * PAGE)).toThrow(/not allocated/);
@@ -125,9 +123,7 @@ describe("raw API, allocator by allocator", () => {
   });
 
   it("arena: rawResize grows the last allocation within the chunk and no other", () => {
-    const heap = smallHeap();
-    const arena = new ArenaAllocator(heap.pageAllocator);
-    const a = arena.allocator();
+    const { heap, arena, a } = arenaOnPages();
     const x = a.rawAlloc(10, 1);
     expect(a.rawResize(x, 10, 20, 1)).toBe(true);
     const y = a.rawAlloc(10, 1);

@@ -89,7 +89,7 @@ describe("withArena", () => {
     expect(() => seen!.queryCapacity()).toThrow(AllocatorDeinitializedError);
   });
 
-  it("the two-allocator pattern of API.md: the result lives in the backing allocator and outlives the arena", () => {
+  it("the two-allocator pattern: the result lives in the backing allocator and outlives the arena", () => {
     const heap = smallHeap();
     const backing = new ArenaAllocator(heap.pageAllocator).allocator();
     function computeResult(b: Allocator, input: Int32Array): Int32Array {

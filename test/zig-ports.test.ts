@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { ArenaAllocator, FixedBufferAllocator } from "../src/index";
 import { defineAllocatorChecks } from "./support/allocator-checks";
-import { MiB, smallHeap } from "./support/heaps";
+import { MiB, smallHeap, arenaOnPages } from "./support/heaps";
 
 describe("arena_allocator.zig", () => {
   it("reset with preheating: 25 rounds of 32-aligned allocations are aligned and of the asked size", () => {
@@ -70,9 +70,7 @@ describe("arena_allocator.zig", () => {
   });
 
   it("reset while retaining a buffer: with two chunks (over the page allocator), reset({ retain_with_limit: 1 }) succeeds and keeps 1 byte", () => {
-    const heap = smallHeap();
-    const arena = new ArenaAllocator(heap.pageAllocator);
-    const a = arena.allocator();
+    const { heap, arena, a } = arenaOnPages();
     const calls = heap.stats().pageAllocCalls;
     a.alloc("u8", 1);
     const blocker = heap.pageAllocator.rawAlloc(1);

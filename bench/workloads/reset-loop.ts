@@ -1,4 +1,4 @@
-// The reset loop: one arena serves batch after batch of the lesson's processBatch (view path),
+// The reset loop: one arena serves batch after batch of processBatch (view path),
 // reset between batches. Counts the arena's calls to its backing allocator (heap.pageAllocator)
 // in every batch, and times the loop under each reset mode.
 

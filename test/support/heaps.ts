@@ -1,7 +1,7 @@
 // Small heaps for tests, and the facts about the platform the suites branch on.
 
 import { expect } from "vitest";
-import { Heap, type HeapOptions, type ViewStrategy, type KindName } from "../../src/index";
+import { ArenaAllocator, Heap, type HeapOptions, type ViewStrategy, type KindName } from "../../src/index";
 
 export const MiB = 1 << 20;
 export const PAGE = 65536;
@@ -9,6 +9,18 @@ export const PAGE = 65536;
 /** A heap small enough that many can exist at once: 64 KiB to start, 64 MiB at most. */
 export function smallHeap(options: HeapOptions = {}): Heap {
   return Heap.create({ initialBytes: PAGE, maximumBytes: 64 * MiB, ...options });
+}
+
+/** An arena on the page allocator of `heap` (a fresh small heap by default), and its allocator. */
+export function arenaOnPages(heap: Heap = smallHeap()) {
+  const arena = new ArenaAllocator(heap.pageAllocator);
+  return { heap, arena, a: arena.allocator() };
+}
+
+/** A fresh small heap and its page allocator. */
+export function pagesOfSmallHeap() {
+  const heap = smallHeap();
+  return { heap, p: heap.pageAllocator };
 }
 
 /** The strategies Heap.create accepts on this platform, best first. */

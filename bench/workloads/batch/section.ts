@@ -15,7 +15,7 @@ export function batchSection(): Section {
   return {
     id: "batch",
     title: "processBatch",
-    description: `The lesson's batch: ${ITEMS.toLocaleString("en")} items, three temporaries each `
+    description: `processBatch: ${ITEMS.toLocaleString("en")} items, three temporaries each `
       + "(u8[57–72], f64[100], i32[50]) live until the end of the batch, then all released. Each "
       + "temporary's first and last elements are written and one is read back. Per-item frees go "
       + "newest first. One operation is one temporary: its allocation, its writes and its share of "

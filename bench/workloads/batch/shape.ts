@@ -1,4 +1,4 @@
-// The lesson's processBatch: 10,000 items, each with three temporaries that live until the end of
+// processBatch, the canonical arena workload: 10,000 items, each with three temporaries that live until the end of
 // the batch: a key of about 64 bytes, 100 float64 samples and 50 int32 bins. Every peer writes the
 // first and last element of each temporary and reads one back, so all do the same memory work and
 // none can be optimised away; the per-item work is kept that small so that what is measured is the

@@ -46,7 +46,7 @@ export function floorViews(): Cell {
   };
 }
 
-/** One processBatch over `arena`'s allocator, ending with reset(mode): the lesson's code. */
+/** One processBatch over `arena`'s allocator, ending with reset(mode), as users write it. */
 export function arenaViewBatch(arena: ArenaAllocator, mode: ResetMode): () => number {
   const scratch = arena.allocator();
   return () => {

@@ -52,7 +52,7 @@ export function floorCompute(input: Int32Array): Cell {
   }, () => 2 * bytes);
 }
 
-/** The example's computeResult (API.md's, verbatim) over `backing`. */
+/** The example's computeResult (examples/compute-result.ts) over `backing`. */
 function withBacking(input: Int32Array, heap: Heap, backing: Allocator, name: string, how: string): Cell {
   return cell(input, name, "wasm-arena ArenaAllocator", how, () => {
     const result = computeResult(backing, input);

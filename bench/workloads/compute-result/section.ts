@@ -11,7 +11,7 @@ export function computeResultSection(sizes: number[]): Section {
   return {
     id: "compute",
     title: "computeResult",
-    description: "API.md's two-allocator computeResult: doubles an Int32Array input into scratch memory "
+    description: "The two-allocator computeResult: doubles an Int32Array input into scratch memory "
       + "from an arena that dies with the call, copies it into a result from the backing allocator, and "
       + "returns the result; the caller reads its two ends and frees it. One operation is one call.",
     groups: sizes.map((n) => () => {
