@@ -6,6 +6,8 @@
 // alignment of 0 given to resize or free means "as allocated": views do not remember theirs.
 
 import { vtableOf } from "./records";
+import { pageFirst } from "./page";
+import { pageAddress } from "./memory";
 import { Status, clearStatus, fail } from "./status";
 
 /**
@@ -18,18 +20,27 @@ export function alloc(allocator: usize, len: usize, align: usize): usize {
 }
 
 /**
+ * Whether `ptr` lies below every page an allocator can hand out: 0 (never an allocation), the
+ * statics, the page map. No allocator is asked to free or resize such an address.
+ */
+// @ts-ignore: decorator
+@inline function isBelowHeap(ptr: usize): bool { return ptr < pageAddress(pageFirst()); }
+
+/**
  * Resizes [ptr, ptr + len) to `newLen` without moving it: OK, or OUT_OF_MEMORY when it cannot,
  * or the misuse it detected. A new length of 0 frees the allocation.
  */
 export function resize(allocator: usize, ptr: usize, len: usize, newLen: usize, align: usize): Status {
   if (len == 0) return newLen == 0 ? Status.OK : Status.OUT_OF_MEMORY;
   if (newLen == 0) return free(allocator, ptr, len, align);
+  if (isBelowHeap(ptr)) return fail(Status.INVALID_FREE, ptr);
   return vtableOf(allocator).resize(allocator, ptr, len, newLen, align);
 }
 
 /** Frees [ptr, ptr + len), which `allocator` handed out with `align`. Length 0 is a no-op. */
 export function free(allocator: usize, ptr: usize, len: usize, align: usize): Status {
   if (len == 0) return Status.OK;
+  if (isBelowHeap(ptr)) return fail(Status.INVALID_FREE, ptr);
   return vtableOf(allocator).free(allocator, ptr, len, align);
 }
 

@@ -95,11 +95,11 @@ function ensureMapped(endPage: u32): bool {
   return true;
 }
 
-/** Grows memory now so that `pages` more pages can be handed out without growing. */
+/** Grows memory now so that any requests totalling `pages` pages can be met without growing. */
 export function pageReserve(pages: u32): bool {
-  const available = counter(PageCounter.FREE_PAGES) + (<u32>memory.size() - top);
-  if (available >= pages) return true;
-  return ensureMapped(<u32>memory.size() + (pages - available));
+  // Free runs count for nothing: fragmented, they may fit none of the next requests. Only the
+  // wilderness serves any request of up to `pages` pages without growing.
+  return <u64>top + <u64>pages <= <u64>maxPages && ensureMapped(top + pages);
 }
 
 function linkFree(page: u32, pages: u32): void {

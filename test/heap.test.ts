@@ -146,7 +146,19 @@ describe("reserve", () => {
     heap.validate();
   });
 
-  it("reserve counts pages already free, so reserving what is free does not grow", () => {
+  it("reserve(n) holds whatever the fragmentation: free single pages do not count toward a two-page request", () => {
+    const heap = smallHeap();
+    const p = heap.pageAllocator;
+    const pages = Array.from({ length: 16 }, () => p.rawAlloc(PAGE));
+    for (let i = 0; i < pages.length; i += 2) p.rawFree(pages[i], PAGE);
+    heap.reserve(2 * PAGE);
+    const { memoryBytes, grows } = heap.stats();
+    expect(p.rawAlloc(2 * PAGE)).not.toBe(0);
+    expect(heap.stats()).toMatchObject({ memoryBytes, grows });
+    heap.validate();
+  });
+
+  it("reserve counts the pages never handed out, so reserving what is free does not grow", () => {
     const heap = smallHeap();
     heap.reserve(4 * MiB);
     const { memoryBytes, pagesFreeBytes } = heap.stats();

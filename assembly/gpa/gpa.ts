@@ -29,7 +29,7 @@ import { Status, fail } from "../status";
 import { alloc, resize, free } from "../dispatch";
 import { CLASS_COUNT, MAX_SMALL, SLAB_SIZE, classFor, classSize, slabOf, slabFormat,
   slabPop, slabPush, slabIsFull, slabUsed, slabClass, slabSize, slabBump, slabCapacity, slotIndex, metaAt,
-  metaInUse, metaIsUsed, metaLen, metaAlign, ringPushFront, ringUnlink, slabNext, log2 } from "./slab";
+  metaInUse, metaIsUsed, metaLen, metaAlign, ringPushFront, ringUnlink, slabNext, log2, couldBeSlot } from "./slab";
 import { EntryKind, DIRECTORY_SIZE, dirFind, dirReserve, dirPut, dirRemove, dirRelease, entryKey, entryLen,
   entryKind, entryDetail, entrySet } from "./directory";
 
@@ -192,7 +192,7 @@ export function gpaFree(gpa: usize, ptr: usize, len: usize, align: usize): Statu
   }
   const large = largeEntry(gpa, ptr);
   if (large != 0) largeFree(gpa, large);
-  else if (len > MAX_SMALL) return fail(Status.INVALID_FREE, ptr);
+  else if (len > MAX_SMALL || ((flags & GpaFlag.SAFETY) == 0 && !couldBeSlot(ptr))) return fail(Status.INVALID_FREE, ptr);
   else smallFree(gpa, ptr);
   store<u32>(gpa + REQUESTED, requestedOf(gpa) - len);
   if ((flags & GpaFlag.TRACE) != 0) allocationTraced(gpa, ptr, 0);
@@ -249,7 +249,7 @@ export function gpaResize(gpa: usize, ptr: usize, len: usize, newLen: usize, ali
     if (status != Status.OK) return status;
   }
   const large = largeEntry(gpa, ptr);
-  if (large == 0 && len > MAX_SMALL) return fail(Status.INVALID_FREE, ptr);
+  if (large == 0 && (len > MAX_SMALL || (!safe && !couldBeSlot(ptr)))) return fail(Status.INVALID_FREE, ptr);
   const slab = slabOf(ptr);
   // Views do not remember their alignment; the GPA does, for large blocks always, else with safety.
   const known = align != 0 ? align

@@ -205,6 +205,17 @@ export function slabFormat(slab: usize, c: u32, safe: bool): void {
   store<u32>(slab + USED, slabUsed(slab) - 1);
 }
 
+/**
+ * Whether `ptr` lies on a slot boundary of its slab, below the slots never handed out. Without
+ * safety it is all a free checks (cheap, and enough to keep a stray pointer, 0 or metadata from
+ * being linked into a free list); with safety, checkLive proves much more.
+ */
+export function couldBeSlot(ptr: usize): bool {
+  const slab = slabOf(ptr);
+  const size = slabSize(slab);
+  return size != 0 && ptr < slabBump(slab) && (ptr - slab) % size == 0;
+}
+
 /** The meta word of a slot in use. */
 // @ts-ignore: decorator
 @inline export function metaInUse(len: usize, align: usize): u32 {
