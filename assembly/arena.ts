@@ -16,15 +16,19 @@
 //               └──────────────────────────┴─────────┴───────┘
 //                ARENA_REGION               BACKING   FIRST
 //
+// `backing` is a reference (reference.ts): once the backing allocator ends, every call that
+// needs it fails with DEINITIALIZED instead of reaching whatever reuses its record.
+//
 // Invariant: first == 0 and the region is empty, or the region is first's buffer. openChunk,
 // the slow path and arenaReset keep it together: when changing one, check the others.
 
-import { BODY, RECORD_SIZE, newRecord, freeRecord } from "./records";
+import { BODY, RECORD_SIZE, newRecord, freeRecord, referenceOf } from "./records";
 import { BUMP_SIZE, bumpAlloc, bumpEnd, bumpCapacity, bumpStart, bumpFree, bumpOwns, bumpResize,
   bumpReset, bumpGrow, bumpValid } from "./bump";
 import { alignForward } from "./memory";
-import { Status, fail } from "./status";
-import { alloc, resize, free } from "./dispatch";
+import { pageIsReference } from "./page";
+import { Status, fail, clearStatus } from "./status";
+import { backingAlloc, backingResize, backingFree } from "./dispatch";
 import { defineVTable } from "./vtable";
 
 /** Where the bump region sits in the record (exported: JavaScript may bump it). */
@@ -63,7 +67,7 @@ export enum ResetMode { FREE_ALL = 0, RETAIN_CAPACITY = 1, RETAIN_WITH_LIMIT = 2
 /** A new arena over `backing`; 0 if no record could be made. */
 export function arenaInit(backing: usize): usize {
   const arena = newRecord(ARENA);
-  if (arena != 0) store<u32>(arena + BACKING, backing);
+  if (arena != 0) store<u32>(arena + BACKING, referenceOf(backing));
   return arena;
 }
 
@@ -81,7 +85,7 @@ function openChunk(arena: usize, prevLen: usize, minimum: u64): usize {
   const big = <u64>prevLen + minimum + <u64>CHUNK_HEADER + CHUNK_SLACK;
   const len = big + big / 2;
   if (len > U32_MAX) return 0;
-  const chunk = alloc(backingOf(arena), <usize>len, CHUNK_ALIGN);
+  const chunk = backingAlloc(arena, backingOf(arena), <usize>len, CHUNK_ALIGN);
   if (chunk == 0) return 0;
   assert((chunk & (CHUNK_ALIGN - 1)) == 0, "a backing allocator misaligned a chunk");
   chunkAt(chunk).next = firstChunk(arena);
@@ -96,13 +100,14 @@ function openChunk(arena: usize, prevLen: usize, minimum: u64): usize {
  * ABI's alloc (index.ts), so the slow path stays a call of its own.
  */
 // @ts-ignore: decorator
-@inline export function arenaAlloc(arena: usize, n: usize, align: usize): usize {
+@inline export function arenaAlloc(arena: usize, n: usize, align: usize, _caller: usize): usize {
   const fast = bumpAlloc(arena + ARENA_REGION, n, align);
   return fast != 0 ? fast : arenaAllocSlow(arena, n, align);
 }
 
 /** The newest chunk is full: grow it in place if the backing allocator can, else open another. */
 function arenaAllocSlow(arena: usize, n: usize, align: usize): usize {
+  clearStatus();
   const region = arena + ARENA_REGION;
   let chunk = firstChunk(arena);
   if (chunk == 0 && openChunk(arena, 0, <u64>n + <u64>align) == 0) return 0;
@@ -114,7 +119,7 @@ function arenaAllocSlow(arena: usize, n: usize, align: usize): usize {
     const needed = <u64>(alignForward(start + bumpEnd(region), align) - start) + <u64>n;
     const biggerLen = <u64>CHUNK_HEADER + needed;
     if (biggerLen <= U32_MAX
-      && resize(backingOf(arena), chunk, chunkLen(chunk), <usize>biggerLen, CHUNK_ALIGN) == Status.OK) {
+      && backingResize(arena, backingOf(arena), chunk, chunkLen(chunk), <usize>biggerLen, CHUNK_ALIGN) == Status.OK) {
       chunkAt(chunk).len = <usize>biggerLen;
       bumpGrow(region, <usize>needed);
     } else if (openChunk(arena, bumpCapacity(region), <u64>n + <u64>align) == 0) {
@@ -134,12 +139,12 @@ function ownsInOlderChunks(arena: usize, ptr: usize, len: usize): bool {
 }
 
 /** Rolls the bump pointer back if [ptr, ptr + len) is the last allocation; otherwise a no-op. */
-function arenaFree(arena: usize, ptr: usize, len: usize, _align: usize): Status {
+function arenaFree(arena: usize, ptr: usize, len: usize, _align: usize, _caller: usize): Status {
   return bumpFree(arena, arena + ARENA_REGION, ptr, len, ownsInOlderChunks);
 }
 
 /** Shrinking always succeeds; growing only for the last allocation, within its chunk. */
-function arenaResize(arena: usize, ptr: usize, len: usize, newLen: usize, _align: usize): Status {
+function arenaResize(arena: usize, ptr: usize, len: usize, newLen: usize, _align: usize, _caller: usize): Status {
   return bumpResize(arena, arena + ARENA_REGION, ptr, len, newLen, ownsInOlderChunks);
 }
 
@@ -159,7 +164,7 @@ function releaseChunks(arena: usize, keep: usize): void {
   while (chunk != keep) {
     const next = chunkNext(chunk);
     assert(chunkLen(chunk) >= CHUNK_HEADER, "an arena chunk shorter than its header");
-    free(backing, chunk, chunkLen(chunk), CHUNK_ALIGN);
+    backingFree(arena, backing, chunk, chunkLen(chunk), CHUNK_ALIGN);
     chunk = next;
   }
   store<u32>(arena + FIRST, keep);
@@ -188,13 +193,13 @@ export function arenaReset(arena: usize, mode: ResetMode, limit: usize): bool {
   const backing = backingOf(arena);
   let kept = oldest;
   if (chunkLen(oldest) != totalLen) {
-    if (resize(backing, oldest, chunkLen(oldest), totalLen, CHUNK_ALIGN) != Status.OK) {
-      const merged = alloc(backing, totalLen, CHUNK_ALIGN);
+    if (backingResize(arena, backing, oldest, chunkLen(oldest), totalLen, CHUNK_ALIGN) != Status.OK) {
+      const merged = backingAlloc(arena, backing, totalLen, CHUNK_ALIGN);
       if (merged == 0) {
         bumpReset(arena + ARENA_REGION, oldest + CHUNK_HEADER, chunkLen(oldest) - CHUNK_HEADER);
         return false;
       }
-      free(backing, oldest, chunkLen(oldest), CHUNK_ALIGN);
+      backingFree(arena, backing, oldest, chunkLen(oldest), CHUNK_ALIGN);
       chunkAt(merged).next = 0;
       store<u32>(arena + FIRST, merged);
       kept = merged;
@@ -210,6 +215,7 @@ function arenaValidate(arena: usize): Status {
   const region = arena + ARENA_REGION;
   const first = firstChunk(arena);
   const memoryEnd = <u64>memory.size() << 16;
+  if (!pageIsReference(backingOf(arena))) return fail(Status.CORRUPTION, arena);
   if (first == 0) {
     return bumpStart(region) == 0 && bumpCapacity(region) == 0 && bumpEnd(region) == 0
       ? Status.OK : fail(Status.CORRUPTION, arena);

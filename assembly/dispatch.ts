@@ -1,23 +1,15 @@
-// Calls through an allocator's vtable (see vtable.ts): what every allocator uses to reach its
-// backing allocator, and what the exported ABI calls. Zero lengths are settled here, once, so no
-// allocator sees them.
+// Calls through an allocator's vtable (see vtable.ts): what the exported ABI calls, and what every
+// allocator uses to reach its backing allocator. Zero lengths and addresses below the heap are
+// settled here, once, so no allocator sees them.
 //
 // Lengths are bytes, alignments are powers of two up to MAX_ALIGN (JavaScript checks both). An
 // alignment of 0 given to resize or free means "as allocated": views do not remember theirs.
+// `caller` is a reference to whoever asks (reference.ts).
 
-import { vtableOf } from "./records";
+import { vtableOf, liveRecord, referenceOf } from "./records";
+import { Status, clearStatus, fail } from "./status";
 import { pageFirst } from "./page";
 import { pageAddress } from "./memory";
-import { Status, clearStatus, fail } from "./status";
-
-/**
- * `len` bytes aligned to `align`, or 0 when out of memory. As in Zig, a zero-length allocation
- * gets `align` itself: a non-null address that must never be read.
- */
-export function alloc(allocator: usize, len: usize, align: usize): usize {
-  if (len == 0) return align;
-  return vtableOf(allocator).alloc(allocator, len, align);
-}
 
 /**
  * Whether `ptr` lies below every page an allocator can hand out: 0 (never an allocation), the
@@ -27,30 +19,39 @@ export function alloc(allocator: usize, len: usize, align: usize): usize {
 @inline function isBelowHeap(ptr: usize): bool { return ptr < pageAddress(pageFirst()); }
 
 /**
+ * `len` bytes aligned to `align`, or 0 when out of memory. As in Zig, a zero-length allocation
+ * gets `align` itself: a non-null address that must never be read.
+ */
+export function alloc(allocator: usize, len: usize, align: usize, caller: usize): usize {
+  if (len == 0) return align;
+  return vtableOf(allocator).alloc(allocator, len, align, caller);
+}
+
+/**
  * Resizes [ptr, ptr + len) to `newLen` without moving it: OK, or OUT_OF_MEMORY when it cannot,
  * or the misuse it detected. A new length of 0 frees the allocation.
  */
-export function resize(allocator: usize, ptr: usize, len: usize, newLen: usize, align: usize): Status {
+export function resize(allocator: usize, ptr: usize, len: usize, newLen: usize, align: usize, caller: usize): Status {
   if (len == 0) return newLen == 0 ? Status.OK : Status.OUT_OF_MEMORY;
-  if (newLen == 0) return free(allocator, ptr, len, align);
+  if (newLen == 0) return free(allocator, ptr, len, align, caller);
   if (isBelowHeap(ptr)) return fail(Status.INVALID_FREE, ptr);
-  return vtableOf(allocator).resize(allocator, ptr, len, newLen, align);
+  return vtableOf(allocator).resize(allocator, ptr, len, newLen, align, caller);
 }
 
 /** Frees [ptr, ptr + len), which `allocator` handed out with `align`. Length 0 is a no-op. */
-export function free(allocator: usize, ptr: usize, len: usize, align: usize): Status {
+export function free(allocator: usize, ptr: usize, len: usize, align: usize, caller: usize): Status {
   if (len == 0) return Status.OK;
   if (isBelowHeap(ptr)) return fail(Status.INVALID_FREE, ptr);
-  return vtableOf(allocator).free(allocator, ptr, len, align);
+  return vtableOf(allocator).free(allocator, ptr, len, align, caller);
 }
 
 /**
  * Zig's remap: the allocation at a possibly new address without copying, or 0. No allocator
  * here can move memory without copying, so this is resize that answers with the address.
  */
-export function remap(allocator: usize, ptr: usize, len: usize, newLen: usize, align: usize): usize {
+export function remap(allocator: usize, ptr: usize, len: usize, newLen: usize, align: usize, caller: usize): usize {
   clearStatus();
-  return resize(allocator, ptr, len, newLen, align) == Status.OK ? ptr : 0;
+  return resize(allocator, ptr, len, newLen, align, caller) == Status.OK ? ptr : 0;
 }
 
 /**
@@ -59,19 +60,19 @@ export function remap(allocator: usize, ptr: usize, len: usize, newLen: usize, a
  * (alignment 0: whatever it was made with). 0 on failure, with the reason in the last status, and
  * the old allocation intact.
  */
-export function realloc(allocator: usize, ptr: usize, len: usize, newLen: usize, align: usize): usize {
+export function realloc(allocator: usize, ptr: usize, len: usize, newLen: usize, align: usize, caller: usize): usize {
   clearStatus();
-  if (len == 0) return alloc(allocator, newLen, align);
-  const status = resize(allocator, ptr, len, newLen, 0);
+  if (len == 0) return alloc(allocator, newLen, align, caller);
+  const status = resize(allocator, ptr, len, newLen, 0, caller);
   if (status == Status.OK) return newLen == 0 ? align : ptr;
   if (status != Status.OUT_OF_MEMORY) return 0;
-  const moved = alloc(allocator, newLen, align);
+  const moved = alloc(allocator, newLen, align, caller);
   if (moved == 0) {
     fail(Status.OUT_OF_MEMORY, ptr);
     return 0;
   }
   memory.copy(moved, ptr, min(len, newLen));
-  free(allocator, ptr, len, 0);
+  free(allocator, ptr, len, 0, caller);
   return moved;
 }
 
@@ -83,4 +84,29 @@ export function destroy(allocator: usize): void {
 /** Checks one allocator's own metadata. */
 export function validateAllocator(allocator: usize): Status {
   return vtableOf(allocator).validate(allocator);
+}
+
+// What an allocator calls its backing allocator with: the reference it keeps, which goes stale
+// when the backing allocator is deinitialized (then DEINITIALIZED, and nothing is touched).
+
+/** `len` bytes from the backing allocator `backing` for the allocator `self`; 0 on failure. */
+export function backingAlloc(self: usize, backing: usize, len: usize, align: usize): usize {
+  const record = liveRecord(backing);
+  if (record == 0) {
+    fail(Status.DEINITIALIZED, self);
+    return 0;
+  }
+  return alloc(record, len, align, referenceOf(self));
+}
+
+export function backingResize(self: usize, backing: usize, ptr: usize, len: usize, newLen: usize, align: usize): Status {
+  const record = liveRecord(backing);
+  if (record == 0) return fail(Status.DEINITIALIZED, self);
+  return resize(record, ptr, len, newLen, align, referenceOf(self));
+}
+
+export function backingFree(self: usize, backing: usize, ptr: usize, len: usize, align: usize): Status {
+  const record = liveRecord(backing);
+  if (record == 0) return fail(Status.DEINITIALIZED, self);
+  return free(record, ptr, len, align, referenceOf(self));
 }

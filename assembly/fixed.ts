@@ -20,15 +20,15 @@ if (FIXED_END > RECORD_SIZE) ERROR("the fixed buffer's fields overflow its recor
 /** A fixed buffer hands out nothing outside its one region. */
 function ownsNothingOutside(_fixed: usize, _ptr: usize, _len: usize): bool { return false; }
 
-function fixedAlloc(fixed: usize, n: usize, align: usize): usize {
+function fixedAlloc(fixed: usize, n: usize, align: usize, _caller: usize): usize {
   return bumpAlloc(fixed + FIXED_REGION, n, align);
 }
 
-function fixedFree(fixed: usize, ptr: usize, len: usize, _align: usize): Status {
+function fixedFree(fixed: usize, ptr: usize, len: usize, _align: usize, _caller: usize): Status {
   return bumpFree(fixed, fixed + FIXED_REGION, ptr, len, ownsNothingOutside);
 }
 
-function fixedResize(fixed: usize, ptr: usize, len: usize, newLen: usize, _align: usize): Status {
+function fixedResize(fixed: usize, ptr: usize, len: usize, newLen: usize, _align: usize, _caller: usize): Status {
   return bumpResize(fixed, fixed + FIXED_REGION, ptr, len, newLen, ownsNothingOutside);
 }
 

@@ -4,10 +4,10 @@
 //
 // Handles are the addresses of allocator records; pointers and lengths are bytes.
 
-import { Status, fail, getLastStatus, getLastAddress } from "./status";
+import { Status, fail, clearStatus, getLastStatus, getLastAddress } from "./status";
 import { pageInit, pageReserve, pageValidate, pageFirst, pageTop, pageCounters, PAGE } from "./page";
-import { newRecord, firstRecord, nextRecord, vtableAddressOf } from "./records";
-import { alloc as allocThroughVTable, validateAllocator } from "./dispatch";
+import { newRecord, firstRecord, nextRecord, vtableAddressOf, referenceOf } from "./records";
+import * as dispatch from "./dispatch";
 import { ARENA, arenaAlloc } from "./arena";
 import { isVTable } from "./vtable";
 import { pagesFor } from "./memory";
@@ -16,20 +16,41 @@ export { Status };
 export { PAGE_SIZE, MAX_PAGES, MAX_ALIGN } from "./memory";
 export { PageCounter } from "./page";
 export { BUMP_START, BUMP_CAPACITY, BUMP_END, BUMP_SIZE } from "./bump";
-export { resize, remap, realloc, free, destroy } from "./dispatch";
+export { destroy } from "./dispatch";
 export { ARENA_REGION, ResetMode, arenaInit, arenaReset, arenaCapacity } from "./arena";
 export { FIXED_REGION, fixedInit, fixedReset, fixedEndIndex, fixedOwns } from "./fixed";
 export { GpaFlag, GPA_NO_LIMIT, GpaStat, GpaClassStat, LeakField, MAX_SMALL, gpaInit, gpaSetLimit, gpaRequested,
   gpaLiveCount, gpaLeaks, gpaStats } from "./gpa/index";
 export { getLastStatus as lastStatus, getLastAddress as lastAddress };
 
+// The allocator interface for JavaScript: dispatch.ts's, with the caller being the allocator's
+// own user. A call that returns 0 leaves its reason in lastStatus (OK for out of memory).
+
 /**
- * dispatch.ts's alloc, with the arena devirtualized: JavaScript makes millions of arena
- * allocations a second, and its bump inlined here costs a third of one through the vtable.
+ * `len` bytes aligned to `align` from `allocator`, or 0. The arena is devirtualized: JavaScript
+ * makes millions of arena allocations a second, and its bump inlined here costs a third of one
+ * through the vtable.
  */
 export function alloc(allocator: usize, len: usize, align: usize): usize {
-  if (len != 0 && vtableAddressOf(allocator) == ARENA) return arenaAlloc(allocator, len, align);
-  return allocThroughVTable(allocator, len, align);
+  if (len != 0 && vtableAddressOf(allocator) == ARENA) return arenaAlloc(allocator, len, align, 0);
+  clearStatus();
+  return dispatch.alloc(allocator, len, align, referenceOf(allocator));
+}
+
+export function resize(allocator: usize, ptr: usize, len: usize, newLen: usize, align: usize): Status {
+  return dispatch.resize(allocator, ptr, len, newLen, align, referenceOf(allocator));
+}
+
+export function remap(allocator: usize, ptr: usize, len: usize, newLen: usize, align: usize): usize {
+  return dispatch.remap(allocator, ptr, len, newLen, align, referenceOf(allocator));
+}
+
+export function realloc(allocator: usize, ptr: usize, len: usize, newLen: usize, align: usize): usize {
+  return dispatch.realloc(allocator, ptr, len, newLen, align, referenceOf(allocator));
+}
+
+export function free(allocator: usize, ptr: usize, len: usize, align: usize): Status {
+  return dispatch.free(allocator, ptr, len, align, referenceOf(allocator));
 }
 
 /** Lays out a heap of at most `maximumPages` pages; returns the page allocator's handle, or 0. */
@@ -51,7 +72,7 @@ export function topPage(): u32 { return pageTop(); }
 export function validate(): Status {
   let status = pageValidate();
   for (let record = firstRecord(); record != 0 && status == Status.OK; record = nextRecord(record)) {
-    status = isVTable(vtableAddressOf(record)) ? validateAllocator(record) : fail(Status.CORRUPTION, record);
+    status = isVTable(vtableAddressOf(record)) ? dispatch.validateAllocator(record) : fail(Status.CORRUPTION, record);
   }
   return status;
 }

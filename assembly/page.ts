@@ -1,10 +1,15 @@
 // The page allocator: whole 64 KiB pages of linear memory, taken with memory.grow and kept on free
 // lists once given back (linear memory never shrinks).
 //
-//   0         heapBase          mapStart                  firstPage                 top    size
-//   ┌─────────┬─────────────────┬─────────────────────────┬─────────────────────────┬──────┐
-//   │ statics │ stats, bin heads│ page map: 1 byte a page │ runs, used and free     │ wild │
-//   └─────────┴─────────────────┴─────────────────────────┴─────────────────────────┴──────┘
+//   0         heapBase    mapStart                ownersStart           firstPage          top    size
+//   ┌─────────┬───────────┬───────────────────────┬─────────────────────┬──────────────────┬──────┐
+//   │ statics │ counters, │ page map: 1 byte a page│ owners: 4 bytes a   │ runs, used and   │ wild │
+//   │         │ bin heads │                        │ page                │ free             │      │
+//   └─────────┴───────────┴───────────────────────┴─────────────────────┴──────────────────┴──────┘
+//
+// The owner of a used run (its first page's entry) is a reference (reference.ts) to the
+// allocator it was handed to, or LIBRARY for the library's record pages; only that caller may
+// free or resize it, so a GPA's block or an arena's chunk cannot be freed by anyone else.
 //
 // Every page from firstPage on has a state in the page map:
 //   USED_HEAD, USED_BODY  a run handed out: its first page, then the rest
@@ -27,6 +32,7 @@
 import { PAGE_SIZE, MAX_PAGES, pagesFor, pageAddress, alignForward } from "./memory";
 import { Status, fail } from "./status";
 import { defineVTable } from "./vtable";
+import { LIBRARY, recordOfReference } from "./reference";
 
 @external("env", "memoryGrew")
 declare function notifyGrow(oldPages: u32, newPages: u32): void;
@@ -46,6 +52,7 @@ export const pageCounters: usize = memory.data(PageCounter.COUNT << 2, 8);
 const binHeads: usize = memory.data(BIN_COUNT * 4, 4);
 
 let mapStart: usize = 0;
+let ownersStart: usize = 0;
 let firstPage: u32 = 0;
 let top: u32 = 0;
 let maxPages: u32 = 0;
@@ -63,6 +70,8 @@ let maxPages: u32 = 0;
   memory.fill(mapStart + page, <u8>state, count);
 }
 // @ts-ignore: decorator
+@inline function ownerOf(page: u32): usize { return load<u32>(ownersStart + (<usize>page << 2)); }
+// @ts-ignore: decorator
 @inline function binOf(pages: u32): u32 { return 31 - clz(pages); }
 // @ts-ignore: decorator
 @inline function runPages(page: u32): u32 { return load<u32>(pageAddress(page) + RUN_PAGES); }
@@ -74,7 +83,8 @@ let maxPages: u32 = 0;
 export function pageInit(maximumPages: u32): bool {
   maxPages = min(maximumPages, MAX_PAGES);
   mapStart = alignForward(__heap_base, 8);
-  firstPage = pagesFor(mapStart + maxPages);
+  ownersStart = alignForward(mapStart + maxPages, 4);
+  firstPage = pagesFor(ownersStart + (<usize>maxPages << 2));
   top = firstPage;
   return ensureMapped(firstPage);
 }
@@ -131,8 +141,9 @@ function unlinkFree(page: u32): u32 {
   return pages;
 }
 
-function markUsed(page: u32, pages: u32): void {
+function markUsed(page: u32, pages: u32, owner: usize): void {
   store<u8>(mapStart + page, <u8>PageState.USED_HEAD);
+  store<u32>(ownersStart + (<usize>page << 2), owner);
   if (pages > 1) setState(page + 1, pages - 1, PageState.USED_BODY);
   count(PageCounter.USED_PAGES, pages);
 }
@@ -156,44 +167,44 @@ function release(page: u32, pages: u32): void {
 }
 
 /** Takes a run of `pages` pages: first fit from the bins, else from the wilderness. 0 if none. */
-function acquire(pages: u32): u32 {
+function acquire(pages: u32, owner: usize): u32 {
   for (let bin = binOf(pages); bin < BIN_COUNT; bin++) {
     let run = load<u32>(binHeads + (bin << 2));
     while (run != 0 && runPages(run) < pages) run = load<u32>(pageAddress(run) + RUN_NEXT);
     if (run == 0) continue;
     const found = unlinkFree(run);
     if (found > pages) linkFree(run + pages, found - pages);
-    markUsed(run, pages);
+    markUsed(run, pages, owner);
     return run;
   }
   if (!ensureMapped(top + pages)) return 0;
   const run = top;
   top += pages;
-  markUsed(run, pages);
+  markUsed(run, pages, owner);
   return run;
 }
 
-/** Whether `ptr` starts a used run of exactly `pages` pages. */
-function isUsedRun(ptr: usize, pages: u32): bool {
+/** Whether `ptr` starts a used run of exactly `pages` pages handed to `owner`. */
+function isUsedRun(ptr: usize, pages: u32, owner: usize): bool {
   if ((ptr & (PAGE_SIZE - 1)) != 0) return false;
   const page = <u32>(ptr >> 16);
-  if (page < firstPage || page + pages > top || stateOf(page) != PageState.USED_HEAD) return false;
+  if (page < firstPage || page + pages > top || stateOf(page) != PageState.USED_HEAD || ownerOf(page) != owner) return false;
   if (pages > 1 && stateOf(page + pages - 1) != PageState.USED_BODY) return false;
   return page + pages == top || stateOf(page + pages) != PageState.USED_BODY;
 }
 
-/** Pages for `len` bytes; any alignment up to a page is met by every page. 0 if out of memory. */
-export function pageAlloc(len: usize): usize {
+/** Pages for `len` bytes, handed to `owner`; any alignment up to a page is met by every page. 0 if out of memory. */
+export function pageAlloc(len: usize, owner: usize): usize {
   count(PageCounter.ALLOCS);
   const pages = pagesFor(len);
   if (pages > maxPages) return 0;
-  return pageAddress(acquire(pages));
+  return pageAddress(acquire(pages, owner));
 }
 
 /** Gives back the run at `ptr` that was allocated with `len` bytes. */
-function pageFree(ptr: usize, len: usize): Status {
+function pageFree(ptr: usize, len: usize, owner: usize): Status {
   const pages = pagesFor(len);
-  if (!isUsedRun(ptr, pages)) return fail(Status.INVALID_FREE, ptr);
+  if (!isUsedRun(ptr, pages, owner)) return fail(Status.INVALID_FREE, ptr);
   count(PageCounter.FREES);
   release(<u32>(ptr >> 16), pages);
   return Status.OK;
@@ -203,9 +214,9 @@ function pageFree(ptr: usize, len: usize): Status {
  * Resizes the run at `ptr` in place. Shrinking always succeeds; growing succeeds when the pages
  * above are free or wild. A new length within the same page count changes nothing.
  */
-function pageResize(ptr: usize, len: usize, newLen: usize): Status {
+function pageResize(ptr: usize, len: usize, newLen: usize, owner: usize): Status {
   const pages = pagesFor(len);
-  if (!isUsedRun(ptr, pages)) return fail(Status.INVALID_FREE, ptr);
+  if (!isUsedRun(ptr, pages, owner)) return fail(Status.INVALID_FREE, ptr);
   count(PageCounter.RESIZES);
   const wanted = pagesFor(newLen);
   if (wanted == pages) return Status.OK;
@@ -240,6 +251,7 @@ export function pageValidate(): Status {
   while (page < top) {
     const state = stateOf(page);
     if (state == PageState.USED_HEAD) {
+      if (!isOwner(ownerOf(page))) return fail(Status.CORRUPTION, pageAddress(page));
       usedPages++;
       page++;
       while (page < top && stateOf(page) == PageState.USED_BODY) { usedPages++; page++; }
@@ -283,6 +295,23 @@ export function pageValidate(): Status {
   return Status.OK;
 }
 
+/**
+ * Whether `owner` can own a run: LIBRARY, or a reference (pageIsReference).
+ */
+function isOwner(owner: usize): bool {
+  return owner == LIBRARY || pageIsReference(owner);
+}
+
+/**
+ * Whether `reference` points into one of the library's record pages: what every reference to an
+ * allocator does, though its allocator may have ended since (a GPA's leaked blocks keep their
+ * dead owner; an arena over a deinitialized backing keeps its stale reference).
+ */
+export function pageIsReference(reference: usize): bool {
+  const page = <u32>(recordOfReference(reference) >> 16);
+  return page >= firstPage && page < top && stateOf(page) == PageState.USED_HEAD && ownerOf(page) == LIBRARY;
+}
+
 /** The page at which free and used runs start (everything below is metadata). */
 export function pageFirst(): u32 { return firstPage; }
 /** The first wild page. */
@@ -291,11 +320,13 @@ export function pageTop(): u32 { return top; }
 // The page allocator as an allocator kind. Its state is the module's, not its record's: the
 // record only gives it a handle, and pageValidate() checks the page map for the whole heap.
 
-function pageAllocOp(_self: usize, len: usize, _align: usize): usize { return pageAlloc(len); }
-function pageResizeOp(_self: usize, ptr: usize, len: usize, newLen: usize, _align: usize): Status {
-  return pageResize(ptr, len, newLen);
+function pageAllocOp(_self: usize, len: usize, _align: usize, caller: usize): usize { return pageAlloc(len, caller); }
+function pageResizeOp(_self: usize, ptr: usize, len: usize, newLen: usize, _align: usize, caller: usize): Status {
+  return pageResize(ptr, len, newLen, caller);
 }
-function pageFreeOp(_self: usize, ptr: usize, len: usize, _align: usize): Status { return pageFree(ptr, len); }
+function pageFreeOp(_self: usize, ptr: usize, len: usize, _align: usize, caller: usize): Status {
+  return pageFree(ptr, len, caller);
+}
 /** The heap's page allocator lives as long as its memory. */
 function pageDeinitOp(_self: usize): void {}
 function pageValidateOp(_self: usize): Status { return Status.OK; }

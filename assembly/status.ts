@@ -16,6 +16,8 @@ export enum Status {
   ALIGN_MISMATCH = 5,
   /** validate() found allocator metadata that breaks an invariant. */
   CORRUPTION = 6,
+  /** The allocator, or the backing allocator it needs, has been deinitialized. */
+  DEINITIALIZED = 7,
 }
 
 let lastStatus: Status = Status.OK;

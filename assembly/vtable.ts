@@ -13,12 +13,16 @@
 
 import { Status } from "./status";
 
+// `caller` is a reference (reference.ts) to whoever asks: an allocator this one backs, or this
+// one itself when its user calls from JavaScript. Only the page allocator uses it, to know the
+// owner of each run.
+
 /** `len` (1 or more) bytes aligned to `align`; 0 when out of memory. */
-export type AllocFn = (self: usize, len: usize, align: usize) => usize;
+export type AllocFn = (self: usize, len: usize, align: usize, caller: usize) => usize;
 /** Resizes [ptr, ptr + len) to `newLen` (both 1 or more) in place: OK, OUT_OF_MEMORY or the misuse. */
-export type ResizeFn = (self: usize, ptr: usize, len: usize, newLen: usize, align: usize) => Status;
+export type ResizeFn = (self: usize, ptr: usize, len: usize, newLen: usize, align: usize, caller: usize) => Status;
 /** Frees [ptr, ptr + len) (len 1 or more), allocated with `align` (0: as allocated). */
-export type FreeFn = (self: usize, ptr: usize, len: usize, align: usize) => Status;
+export type FreeFn = (self: usize, ptr: usize, len: usize, align: usize, caller: usize) => Status;
 /** Gives back everything the allocator holds, then its record. */
 export type DeinitFn = (self: usize) => void;
 /** Checks the allocator's own metadata: OK, or CORRUPTION with the address in the last status. */

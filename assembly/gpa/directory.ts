@@ -17,7 +17,7 @@
 // the log2 alignment of a large allocation or the class of a slab. `len` is a large allocation's
 // length, or how many bytes of a given-back slab had ever been handed out.
 
-import { alloc, free } from "../dispatch";
+import { backingAlloc, backingFree } from "../dispatch";
 
 @unmanaged class Directory {
   /** The table's address, or 0 before the first entry. */
@@ -108,18 +108,18 @@ function probeEmpty(table: usize, capacity: u32, key: usize): usize {
 }
 
 /** Doubles the table; false, changing nothing, if the backing allocator has no room. */
-function dirGrow(dir: usize, backing: usize): bool {
+function dirGrow(gpa: usize, dir: usize, backing: usize): bool {
   const oldTable = dirTable(dir);
   const oldCapacity = dirCapacity(dir);
   const capacity = oldCapacity == 0 ? MIN_CAPACITY : oldCapacity << 1;
-  const table = alloc(backing, <usize>capacity * ENTRY_SIZE, TABLE_ALIGN);
+  const table = backingAlloc(gpa, backing, <usize>capacity * ENTRY_SIZE, TABLE_ALIGN);
   if (table == 0) return false;
   memory.fill(table, 0, <usize>capacity * ENTRY_SIZE);
   for (let i: u32 = 0; i < oldCapacity; i++) {
     const entry = oldTable + <usize>i * ENTRY_SIZE;
     if (entryKey(entry) != 0) memory.copy(probeEmpty(table, capacity, entryKey(entry)), entry, ENTRY_SIZE);
   }
-  if (oldTable != 0) free(backing, oldTable, <usize>oldCapacity * ENTRY_SIZE, TABLE_ALIGN);
+  if (oldTable != 0) backingFree(gpa, backing, oldTable, <usize>oldCapacity * ENTRY_SIZE, TABLE_ALIGN);
   store<u32>(dir + TABLE, table);
   store<u32>(dir + CAPACITY, capacity);
   return true;
@@ -130,8 +130,8 @@ function dirGrow(dir: usize, backing: usize): bool {
  * backing allocator has no room. Called before taking the block the entry will describe, so the
  * table never lands right above a block and keeps it from growing in place.
  */
-export function dirReserve(dir: usize, backing: usize): bool {
-  return (dirUsed(dir) + 1) * 2 <= dirCapacity(dir) || dirGrow(dir, backing);
+export function dirReserve(gpa: usize, dir: usize, backing: usize): bool {
+  return (dirUsed(dir) + 1) * 2 <= dirCapacity(dir) || dirGrow(gpa, dir, backing);
 }
 
 /** Records `key` as `kind`, replacing what was known about it. A new key needs dirReserve first. */
@@ -167,9 +167,9 @@ export function dirRemove(dir: usize, entry: usize): void {
 }
 
 /** Gives the table back to `backing`; the directory is empty after. */
-export function dirRelease(dir: usize, backing: usize): void {
+export function dirRelease(gpa: usize, dir: usize, backing: usize): void {
   const table = dirTable(dir);
-  if (table != 0) free(backing, table, dirBytes(dir), TABLE_ALIGN);
+  if (table != 0) backingFree(gpa, backing, table, dirBytes(dir), TABLE_ALIGN);
   store<u32>(dir + TABLE, 0);
   store<u32>(dir + CAPACITY, 0);
   store<u32>(dir + USED, 0);

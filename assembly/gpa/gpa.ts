@@ -23,10 +23,10 @@
 // here with the length and alignment it was allocated with (checkLive), and both new and freed
 // bytes are filled with 0xAA; nothing changes when a check fails.
 
-import { BODY, RECORD_SIZE, freeRecord } from "../records";
+import { BODY, RECORD_SIZE, freeRecord, referenceOf } from "../records";
 import { PAGE_SIZE, alignForward } from "../memory";
 import { Status, fail } from "../status";
-import { alloc, resize, free } from "../dispatch";
+import { backingAlloc, backingResize, backingFree } from "../dispatch";
 import { CLASS_COUNT, MAX_SMALL, SLAB_SIZE, classFor, classSize, slabOf, slabFormat,
   slabPop, slabPush, slabIsFull, slabUsed, slabClass, slabSize, slabBump, slabCapacity, slotIndex, metaAt,
   metaInUse, metaIsUsed, metaLen, metaAlign, ringPushFront, ringUnlink, slabNext, log2, couldBeSlot } from "./slab";
@@ -80,9 +80,9 @@ const BLOCK_ALIGN: usize = PAGE_SIZE;
   return <u64>requestedOf(gpa) + <u64>more <= <u64>load<u32>(gpa + LIMIT);
 }
 
-/** Makes the zeroed record `gpa` a GPA over `backing` with GpaFlag `flags`, `limit` capping `requested`. */
+/** Makes the zeroed record `gpa` a GPA over `backing` (kept as a reference) with GpaFlag `flags`, `limit` capping `requested`. */
 export function gpaSetUp(gpa: usize, backing: usize, flags: u32, limit: u32): void {
-  store<u32>(gpa + BACKING, backing);
+  store<u32>(gpa + BACKING, referenceOf(backing));
   store<u32>(gpa + FLAGS, flags);
   store<u32>(gpa + LIMIT, limit);
 }
@@ -105,13 +105,13 @@ export function gpaRequested(gpa: usize): usize {
 export function gpaDeinit(gpa: usize): void {
   const backing = backingOf(gpa);
   const spare = spareOf(gpa);
-  if (spare != 0) free(backing, spare, SLAB_SIZE, BLOCK_ALIGN);
-  dirRelease(directoryOf(gpa), backing);
+  if (spare != 0) backingFree(gpa, backing, spare, SLAB_SIZE, BLOCK_ALIGN);
+  dirRelease(gpa, directoryOf(gpa), backing);
   freeRecord(gpa);
 }
 
 /** `len` bytes (1 or more) aligned to `align`; 0 when over the limit or out of memory. */
-export function gpaAlloc(gpa: usize, len: usize, align: usize): usize {
+export function gpaAlloc(gpa: usize, len: usize, align: usize, _caller: usize): usize {
   if (!fits(gpa, len)) return 0;
   const c = classFor(len, align);
   const ptr = c < CLASS_COUNT ? smallAlloc(gpa, c) : largeAlloc(gpa, len, align);
@@ -150,8 +150,8 @@ function newSlab(gpa: usize, c: u32): usize {
     if (slabClass(slab) != c) slabFormat(slab, c, safe);
   } else {
     const backing = backingOf(gpa);
-    if (safe && !dirReserve(directoryOf(gpa), backing)) return 0;
-    slab = alloc(backing, SLAB_SIZE, BLOCK_ALIGN);
+    if (safe && !dirReserve(gpa, directoryOf(gpa), backing)) return 0;
+    slab = backingAlloc(gpa, backing, SLAB_SIZE, BLOCK_ALIGN);
     if (slab == 0) return 0;
     if (safe) dirPut(directoryOf(gpa), slab, 0, EntryKind.SLAB, c);
     slabFormat(slab, c, safe);
@@ -162,8 +162,8 @@ function newSlab(gpa: usize, c: u32): usize {
 
 function largeAlloc(gpa: usize, len: usize, align: usize): usize {
   const backing = backingOf(gpa);
-  if (!dirReserve(directoryOf(gpa), backing)) return 0;
-  const ptr = alloc(backing, len, BLOCK_ALIGN);
+  if (!dirReserve(gpa, directoryOf(gpa), backing)) return 0;
+  const ptr = backingAlloc(gpa, backing, len, BLOCK_ALIGN);
   if (ptr != 0) dirPut(directoryOf(gpa), ptr, len, EntryKind.LARGE, log2(align));
   return ptr;
 }
@@ -183,7 +183,7 @@ function largeAlloc(gpa: usize, len: usize, align: usize): usize {
  * Frees [ptr, ptr + len), allocated with `align` (0: as allocated). With safety, a misuse is
  * reported and changes nothing; without, it is undefined behaviour, as in Zig's release modes.
  */
-export function gpaFree(gpa: usize, ptr: usize, len: usize, align: usize): Status {
+export function gpaFree(gpa: usize, ptr: usize, len: usize, align: usize, _caller: usize): Status {
   const flags = flagsOf(gpa);
   if ((flags & GpaFlag.SAFETY) != 0) {
     const status = checkLive(gpa, ptr, len, align);
@@ -226,7 +226,7 @@ function slabEmptied(gpa: usize, slab: usize): void {
     const entry = dirFind(directoryOf(gpa), slab);
     entrySet(entry, slabBump(slab) - slab, EntryKind.GIVEN_BACK_SLAB, slabClass(slab));
   }
-  free(backingOf(gpa), slab, SLAB_SIZE, BLOCK_ALIGN);
+  backingFree(gpa, backingOf(gpa), slab, SLAB_SIZE, BLOCK_ALIGN);
 }
 
 function largeFree(gpa: usize, entry: usize): void {
@@ -234,7 +234,7 @@ function largeFree(gpa: usize, entry: usize): void {
   const len = entryLen(entry);
   if (isSafe(gpa)) entrySet(entry, len, EntryKind.GIVEN_BACK_LARGE, entryDetail(entry));
   else dirRemove(directoryOf(gpa), entry);
-  free(backingOf(gpa), ptr, len, BLOCK_ALIGN);
+  backingFree(gpa, backingOf(gpa), ptr, len, BLOCK_ALIGN);
 }
 
 /**
@@ -242,7 +242,7 @@ function largeFree(gpa: usize, entry: usize): void {
  * stays in its size class, or a large block's stays large and the backing allocator can resize
  * it; OUT_OF_MEMORY otherwise, or over the limit. With safety, misuse as for gpaFree.
  */
-export function gpaResize(gpa: usize, ptr: usize, len: usize, newLen: usize, align: usize): Status {
+export function gpaResize(gpa: usize, ptr: usize, len: usize, newLen: usize, align: usize, _caller: usize): Status {
   const safe = isSafe(gpa);
   if (safe) {
     const status = checkLive(gpa, ptr, len, align);
@@ -259,7 +259,8 @@ export function gpaResize(gpa: usize, ptr: usize, len: usize, newLen: usize, ali
   if (large != 0 ? c < CLASS_COUNT : c != slabClass(slab)) return Status.OUT_OF_MEMORY;
   if (newLen > len && !fits(gpa, newLen - len)) return Status.OUT_OF_MEMORY;
   if (large != 0) {
-    if (resize(backingOf(gpa), ptr, entryLen(large), newLen, BLOCK_ALIGN) != Status.OK) return Status.OUT_OF_MEMORY;
+    const status = backingResize(gpa, backingOf(gpa), ptr, entryLen(large), newLen, BLOCK_ALIGN);
+    if (status != Status.OK) return status == Status.DEINITIALIZED ? status : Status.OUT_OF_MEMORY;
     entrySet(large, newLen, EntryKind.LARGE, entryDetail(large));
   } else if (safe) {
     store<u32>(metaAt(slab, slotIndex(slab, ptr)), metaInUse(newLen, known));

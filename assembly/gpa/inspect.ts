@@ -14,7 +14,8 @@ import { SLAB_MASK, SLAB_SIZE, HEADER_AT, CLASS_COUNT, classFor, classSize, capa
   metaLen, metaAlign, metaAlignLog2, ringLinked, ringAfter, log2 } from "./slab";
 import { EntryKind, dirFind, dirCapacity, dirUsed, dirBytes, dirReaches, dirNext, entryKey, entryLen, entryKind,
   entryDetail } from "./directory";
-import { isSafe, directoryOf, headOf, spareOf, firstSlab, gpaRequested } from "./gpa";
+import { isSafe, directoryOf, headOf, spareOf, firstSlab, gpaRequested, backingOf } from "./gpa";
+import { pageIsReference } from "../page";
 
 /** One bit per slot of a slab: as many as the smallest class puts in a slab without meta. */
 const MARK_BITS: u32 = 8192;
@@ -210,6 +211,7 @@ function validateSlab(gpa: usize, slab: usize, c: u32): i64 {
 
 /** Checks every slab, every ring, the spare, the directory and the requested-bytes count. */
 export function gpaValidate(gpa: usize): Status {
+  if (!pageIsReference(backingOf(gpa))) return fail(Status.CORRUPTION, gpa);
   const safe = isSafe(gpa);
   const budget = <u32>memory.size();
   let slabs: u32 = 0;
