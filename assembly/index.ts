@@ -19,8 +19,8 @@ export { BUMP_START, BUMP_CAPACITY, BUMP_END, BUMP_SIZE } from "./bump";
 export { destroy } from "./dispatch";
 export { ARENA_REGION, ResetMode, arenaInit, arenaReset, arenaCapacity } from "./arena";
 export { FIXED_REGION, fixedInit, fixedReset, fixedEndIndex, fixedOwns } from "./fixed";
-export { GpaFlag, GPA_NO_LIMIT, GpaStat, GpaClassStat, LeakField, MAX_SMALL, gpaInit, gpaSetLimit, gpaRequested,
-  gpaLiveCount, gpaLeaks, gpaStats } from "./gpa/index";
+export { GpaFlag, GPA_NO_LIMIT, GpaStat, GpaClassStat, LeakField, LEAK_BATCH, MAX_SMALL, gpaInit, gpaSetLimit,
+  gpaRequested, gpaLiveCount, gpaLeaks, leakBatchAddress, gpaStats } from "./gpa/index";
 export { getLastStatus as lastStatus, getLastAddress as lastAddress };
 
 // The allocator interface for JavaScript: dispatch.ts's, with the caller being the allocator's

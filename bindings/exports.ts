@@ -35,6 +35,7 @@ export interface CoreExports {
   gpaSetLimit(gpa: number, limit: number): void;
   gpaRequested(gpa: number): number;
   gpaLiveCount(gpa: number): number;
-  gpaLeaks(gpa: number, out: number, capacity: number): number;
+  gpaLeaks(gpa: number, skip: number): number;
+  leakBatchAddress(): number;
   gpaStats(gpa: number): number;
 }

@@ -3,8 +3,7 @@
 
 import type { CoreAllocator } from "./core-allocator";
 import type { Heap } from "./heap";
-import { OutOfMemoryError } from "./errors";
-import { LeakField } from "../bindings/abi.generated";
+import { LEAK_BATCH, LeakField } from "../bindings/abi.generated";
 
 /** One live allocation of a GeneralPurposeAllocator, as deinit(), detectLeaks() and leaks() report it. */
 export interface LeakReport {
@@ -24,30 +23,28 @@ export interface LeakReport {
   stack?: string;
 }
 
-/** The live allocations of the GPA `gpa`, by address, with their stacks where recorded. */
+/**
+ * The live allocations of the GPA `gpa`, by address, with their stacks where recorded. The core
+ * writes them in batches to a static area of its own, so listing them never allocates (it works
+ * on a full heap, and never grows memory under the caller's views).
+ */
 export function readLeaks(gpa: CoreAllocator<Heap>, stacks: ReadonlyMap<number, string> | undefined): LeakReport[] {
   const handle = gpa.liveHandle();
   const { core } = gpa;
-  const count = core.gpaLiveCount(handle) >>> 0;
-  if (count === 0) return [];
-  const scratch = gpa.heap.pageAllocator;
-  const bytes = count * LeakField.COUNT * 4;
-  const out = scratch.rawAlloc(bytes, 4);
-  if (out === 0) throw new OutOfMemoryError(bytes, " listing the GeneralPurposeAllocator's live allocations");
-  try {
-    core.gpaLeaks(handle, out, count);
-    const words = new Uint32Array(gpa.linear.buffer, out, count * LeakField.COUNT);
-    const leaks: LeakReport[] = [];
-    for (let i = 0; i < words.length; i += LeakField.COUNT) {
-      const leak: LeakReport = { ptr: words[i + LeakField.PTR], len: words[i + LeakField.LEN], align: words[i + LeakField.ALIGN] };
+  const leaks: LeakReport[] = [];
+  const batch = core.leakBatchAddress() >>> 2;
+  for (let count = LEAK_BATCH, skip = 0; skip < count; skip += LEAK_BATCH) {
+    count = core.gpaLeaks(handle, skip) >>> 0;
+    const words = gpa.heap.u32;
+    for (let i = 0; i < Math.min(LEAK_BATCH, count - skip); i++) {
+      const at = batch + i * LeakField.COUNT;
+      const leak: LeakReport = { ptr: words[at + LeakField.PTR], len: words[at + LeakField.LEN], align: words[at + LeakField.ALIGN] };
       const stack = stacks?.get(leak.ptr);
       if (stack !== undefined) leak.stack = stack;
       leaks.push(leak);
     }
-    return leaks.sort((a, b) => a.ptr - b.ptr);
-  } finally {
-    scratch.rawFree(out, bytes, 4);
   }
+  return leaks.sort((a, b) => a.ptr - b.ptr);
 }
 
 /** The line console.error prints for a leak, followed by its stack if recorded. */

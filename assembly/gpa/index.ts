@@ -8,7 +8,7 @@ import { gpaAlloc, gpaResize, gpaFree, gpaDeinit, gpaSetUp } from "./gpa";
 import { gpaValidate } from "./inspect";
 
 export { GpaFlag, GPA_NO_LIMIT, gpaSetLimit, gpaRequested } from "./gpa";
-export { GpaStat, GpaClassStat, LeakField, gpaLiveCount, gpaLeaks, gpaStats } from "./inspect";
+export { GpaStat, GpaClassStat, LeakField, LEAK_BATCH, gpaLiveCount, gpaLeaks, leakBatchAddress, gpaStats } from "./inspect";
 export { MAX_SMALL } from "./slab";
 
 const GPA = defineVTable(gpaAlloc, gpaResize, gpaFree, gpaDeinit, gpaValidate);

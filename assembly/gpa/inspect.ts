@@ -78,12 +78,20 @@ export function gpaLiveCount(gpa: usize): u32 {
   return count;
 }
 
+/** Leak records one gpaLeaks call writes at most, into leakBatch (exported). */
+export const LEAK_BATCH: u32 = 128;
+const leakBatch: usize = memory.data(<i32>(LEAK_BATCH * LeakField.COUNT) << 2, 4);
+
+/** The address of the static area gpaLeaks writes to: listing leaks never allocates. */
+export function leakBatchAddress(): usize { return leakBatch; }
+
 /**
- * Writes the first `capacity` live allocations to `out` as (ptr, len, align) u32 triples and
- * returns how many there are. Without safety a slot's exact length and alignment are not
- * recorded: it reports the slot's size and the alignment every slot of its class has.
+ * Writes live allocations number `skip` to `skip + LEAK_BATCH - 1`, in walk order, to leakBatch
+ * as LeakField records, and returns how many live allocations there are in all. Without safety
+ * a slot's exact length and alignment are not recorded: it reports the slot's size and the
+ * alignment every slot of its class has.
  */
-export function gpaLeaks(gpa: usize, out: usize, capacity: u32): u32 {
+export function gpaLeaks(gpa: usize, skip: u32): u32 {
   const safe = isSafe(gpa);
   let count: u32 = 0;
   for (let c: u32 = 0; c < CLASS_COUNT; c++) {
@@ -93,11 +101,11 @@ export function gpaLeaks(gpa: usize, out: usize, capacity: u32): u32 {
       const slots = handedOut(slab);
       for (let i: u32 = 0; i < slots; i++) {
         if (isMarked(i)) continue;
-        if (count < capacity) {
+        if (count - skip < LEAK_BATCH) {
           const slot = slab + <usize>i * size;
           const meta = load<u32>(metaAt(slab, i));
-          if (safe) writeLeak(out, count, slot, metaLen(meta), metaAlign(meta));
-          else writeLeak(out, count, slot, size, size & -size);
+          if (safe) writeLeak(count - skip, slot, metaLen(meta), metaAlign(meta));
+          else writeLeak(count - skip, slot, size, size & -size);
         }
         count++;
       }
@@ -105,15 +113,15 @@ export function gpaLeaks(gpa: usize, out: usize, capacity: u32): u32 {
   }
   const dir = directoryOf(gpa);
   for (let entry = nextLarge(dir, 0); entry != 0; entry = nextLarge(dir, entry)) {
-    if (count < capacity) writeLeak(out, count, entryKey(entry), entryLen(entry), <usize>1 << entryDetail(entry));
+    if (count - skip < LEAK_BATCH) writeLeak(count - skip, entryKey(entry), entryLen(entry), <usize>1 << entryDetail(entry));
     count++;
   }
   return count;
 }
 
 // @ts-ignore: decorator
-@inline function writeLeak(out: usize, index: u32, ptr: usize, len: usize, align: usize): void {
-  const at = out + ((<usize>index * LeakField.COUNT) << 2);
+@inline function writeLeak(index: u32, ptr: usize, len: usize, align: usize): void {
+  const at = leakBatch + ((<usize>index * LeakField.COUNT) << 2);
   store<u32>(at + (LeakField.PTR << 2), ptr);
   store<u32>(at + (LeakField.LEN << 2), len);
   store<u32>(at + (LeakField.ALIGN << 2), align);
