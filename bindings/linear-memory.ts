@@ -6,7 +6,10 @@
 //                old ones keep working because shared memory cannot detach.
 //   "plain"      growth detaches the buffer and every view on it, as on plain WebAssembly.
 //
-// The core calls grew() after every memory.grow, so nothing on the hot path checks for growth.
+// The core calls grew() after every memory.grow, so nothing on the hot path checks for growth
+// beyond one flag: grew() runs inside WebAssembly, halfway through an allocator operation, so it
+// only refreshes the buffer and sets `pendingGrowth`; the public method that made the core call
+// runs the listeners (flushGrowth()) once the operation is done, before returning to its caller.
 
 import { PAGE_SIZE } from "./abi.generated";
 
@@ -46,6 +49,17 @@ export function supportedViewStrategies(): ViewStrategy[] {
 /** Receives the core's report of each allocation (len > 0) and free (len 0) of one traced allocator. */
 export type TraceSink = (ptr: number, len: number) => void;
 
+/**
+ * Reports an error thrown by a growth listener without interrupting anything: reportError where
+ * the platform has it (browsers, Deno), else an uncaught exception on a later microtask (Node's
+ * 'uncaughtException'), as an event listener's error is reported.
+ */
+function reportListenerError(error: unknown): void {
+  const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
+  if (typeof report === "function") report(error);
+  else queueMicrotask(() => { throw error; });
+}
+
 /** Every buffer each heap's memory has had, so a view can be traced to its memory. */
 const owners = new WeakMap<ArrayBufferLike, LinearMemory>();
 
@@ -75,23 +89,51 @@ export class LinearMemory {
     return this.memory.buffer.byteLength;
   }
 
-  /** Called by the core right after memory.grow. */
-  grew(oldPages: number, newPages: number): void {
+  /**
+   * Set by grew(), cleared by flushGrowth(): listeners are owed an event. Every public method
+   * that calls the core checks it after the call (`if (linear.pendingGrowth) linear.flushGrowth()`).
+   */
+  pendingGrowth = false;
+  /** Memory's size before the first growth not yet announced. */
+  private bytesBeforeGrowth = 0;
+
+  /**
+   * Called by the core right after memory.grow, inside the operation that grew it: it must not
+   * throw and must not run user code, which could re-enter the allocator halfway through.
+   */
+  grew(oldPages: number, _newPages: number): void {
     this.grows++;
     if (this.strategy !== "resizable") {
       this.buffer = this.memory.buffer;
       owners.set(this.buffer, this);
       this.wholeViews.clear();
     }
+    if (!this.pendingGrowth) {
+      this.bytesBeforeGrowth = oldPages * PAGE_SIZE;
+      this.pendingGrowth = true;
+    }
+  }
+
+  /**
+   * Runs every listener for the growth since the last flush, synchronously. A listener may
+   * allocate (its own call flushes its own growth); one that throws stops neither the others nor
+   * the caller: its error is reported as the platform reports an event listener's.
+   */
+  flushGrowth(): void {
+    this.pendingGrowth = false;
     if (this.listeners.size === 0) return;
-    // Listeners run after the allocator call that grew memory has returned: running them inside
-    // it would let a listener re-enter an allocator halfway through an operation.
-    const event = { previousBytes: oldPages * PAGE_SIZE, memoryBytes: newPages * PAGE_SIZE };
-    const listeners = [...this.listeners];
-    queueMicrotask(() => { for (const listener of listeners) listener(event); });
+    const event = { previousBytes: this.bytesBeforeGrowth, memoryBytes: this.byteLength };
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(event);
+      } catch (error) {
+        reportListenerError(error);
+      }
+    }
   }
 
   onGrow(listener: GrowListener): () => void {
+    if (typeof listener !== "function") throw new TypeError(`onGrow takes a function, got ${typeof listener}`);
     this.listeners.add(listener);
     return () => { this.listeners.delete(listener); };
   }

@@ -3,7 +3,7 @@
 
 import type { Allocator, Heap } from "./heap";
 import { coreAllocatorOf, type CoreAllocator } from "./core-allocator";
-import { byteLength } from "./checks";
+import { byteLength, describeValue } from "./checks";
 import { ResetMode as CoreResetMode } from "../bindings/abi.generated";
 
 /** How reset() treats the arena's memory; Zig's ArenaAllocator.ResetMode. */
@@ -49,14 +49,12 @@ export class ArenaAllocator implements Disposable {
    */
   reset(mode: ResetMode): boolean {
     const handle = this.arena.liveHandle();
-    const { core } = this.arena;
-    if (mode === "free_all") return core.arenaReset(handle, CoreResetMode.FREE_ALL, 0) !== 0;
-    if (mode === "retain_capacity") return core.arenaReset(handle, CoreResetMode.RETAIN_CAPACITY, 0) !== 0;
-    if (typeof mode === "object" && mode !== null && "retain_with_limit" in mode) {
-      const limit = byteLength(mode.retain_with_limit, 1, "retain_with_limit");
-      return core.arenaReset(handle, CoreResetMode.RETAIN_WITH_LIMIT, limit) !== 0;
-    }
-    throw new TypeError(`reset mode must be "free_all", "retain_capacity" or { retain_with_limit: bytes }, got ${JSON.stringify(mode)}`);
+    const { core, linear } = this.arena;
+    const [coreMode, limit] = resetArguments(mode);
+    // Retaining capacity makes a merged chunk, which may grow memory.
+    const done = core.arenaReset(handle, coreMode, limit) !== 0;
+    if (linear.pendingGrowth) linear.flushGrowth();
+    return done;
   }
 
   /** Bytes the arena can hand out before it must ask its backing allocator again. */
@@ -73,4 +71,14 @@ export class ArenaAllocator implements Disposable {
   [Symbol.dispose](): void {
     this.deinit();
   }
+}
+
+/** The core's mode and limit for `mode`; TypeError for anything that is not a ResetMode. */
+function resetArguments(mode: ResetMode): [number, number] {
+  if (mode === "free_all") return [CoreResetMode.FREE_ALL, 0];
+  if (mode === "retain_capacity") return [CoreResetMode.RETAIN_CAPACITY, 0];
+  if (typeof mode === "object" && mode !== null && "retain_with_limit" in mode) {
+    return [CoreResetMode.RETAIN_WITH_LIMIT, byteLength(mode.retain_with_limit, 1, "retain_with_limit")];
+  }
+  throw new TypeError(`reset mode must be "free_all", "retain_capacity" or { retain_with_limit: bytes }, got ${describeValue(mode)}`);
 }

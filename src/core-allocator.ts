@@ -3,12 +3,12 @@
 // about bytes is made in WebAssembly, one call per operation. It names no Heap: `H` is whatever
 // owns the memory, so that heap.ts can make the page allocator without an import circle.
 
-import { kindInfo, makeView, type ElementKind, type KindInfo, type View, type ViewOf } from "./kinds";
+import { checkView, kindInfo, makeView, viewKind, type ElementKind, type KindInfo, type View, type ViewOf } from "./kinds";
 import { byteLength, checkAlign, checkOffset, DEFAULT_RAW_ALIGN } from "./checks";
 import { AllocatorDeinitializedError, DetachedViewError, DoubleFreeError, HeapCorruptionError,
   InvalidFreeError, OutOfMemoryError } from "./errors";
 import { Status } from "../bindings/abi.generated";
-import { linearMemoryOf, type LinearMemory, type ViewConstructor } from "../bindings/linear-memory";
+import { linearMemoryOf, type LinearMemory } from "../bindings/linear-memory";
 import type { CoreExports } from "../bindings/exports";
 
 export interface AllocOptions {
@@ -52,8 +52,12 @@ export class CoreAllocator<H extends object = object> {
     return this.record;
   }
 
-  /** An allocator on the same heap for another record, such as one this allocator backs. */
+  /**
+   * An allocator on the same heap for another record, such as one this allocator backs; `handle`
+   * comes from the core call that made the record, which may have grown memory.
+   */
   child(handle: number, owner: string): CoreAllocator<H> {
+    if (this.linear.pendingGrowth) this.linear.flushGrowth();
     if (handle === 0) throw new OutOfMemoryError(0, ` for the ${owner}'s state`);
     return new CoreAllocator(this.heap, this.core, this.linear, handle, owner, this);
   }
@@ -63,6 +67,12 @@ export class CoreAllocator<H extends object = object> {
     this.record = 0;
   }
 
+  // Every method below that calls the core runs the growth listeners right after the call
+  // (`if (this.linear.pendingGrowth) this.linear.flushGrowth()`) and only then makes the view it
+  // returns: a listener may allocate and, under "plain", grow memory again. What it needs of a
+  // view it was given (kind, offset, length, buffer) it reads before the call, since a growth
+  // detaches that view under "plain".
+
   alloc<K extends ElementKind>(kind: K, n: number, options?: AllocOptions): ViewOf<K> {
     // The common call, alloc("f64", n), stays small enough for the engine to inline into the
     // caller; everything else takes allocWith().
@@ -70,63 +80,86 @@ export class CoreAllocator<H extends object = object> {
     const bytes = byteLength(n, info.size);
     if (options !== undefined || bytes === 0) return this.allocWith(info, n, bytes, options) as ViewOf<K>;
     const ptr = this.core.alloc(this.liveHandle(), bytes, info.size) >>> 0;
+    if (this.linear.pendingGrowth) this.linear.flushGrowth();
     if (ptr === 0) throw this.outOfMemory(bytes);
     return makeView(info.name, this.linear.buffer, ptr, n) as ViewOf<K>;
   }
 
   private allocWith(info: KindInfo, n: number, bytes: number, options: AllocOptions | undefined): View {
     const handle = this.liveHandle();
-    // The alignment is checked before the empty case: a bad argument is an error whatever the length.
-    const align = options?.align === undefined ? info.size : Math.max(checkAlign(options.align), info.size);
+    // Each option is read once, before the core call. The alignment is checked before the empty
+    // case: a bad argument is an error whatever the length.
+    const requested = options?.align;
+    const zero = options?.zero === true;
+    const align = requested === undefined ? info.size : Math.max(checkAlign(requested), info.size);
     if (bytes === 0) return new info.ctor(0) as View;
     const ptr = this.core.alloc(handle, bytes, align) >>> 0;
+    if (this.linear.pendingGrowth) this.linear.flushGrowth();
     if (ptr === 0) throw this.outOfMemory(bytes);
     const view = makeView(info.name, this.linear.buffer, ptr, n);
-    if (options?.zero === true) view.fill(info.zero as never);
+    if (zero) view.fill(info.zero as never);
     return view;
   }
 
   free(view: View): void {
     const handle = this.liveHandle();
+    checkView(view);
     if (view.buffer !== this.linear.buffer) this.checkForeign(view);
-    const status = this.core.free(handle, view.byteOffset, view.byteLength, ANY_ALIGN);
-    if (status !== Status.OK) throw this.misuse(status, view.byteOffset, view.byteLength);
+    const ptr = view.byteOffset;
+    const len = view.byteLength;
+    const status = this.core.free(handle, ptr, len, ANY_ALIGN);
+    if (this.linear.pendingGrowth) this.linear.flushGrowth();
+    if (status !== Status.OK) throw this.misuse(status, ptr, len);
   }
 
   resize<V extends View>(view: V, n: number): V | null {
     const handle = this.liveHandle();
-    if (view.buffer !== this.linear.buffer) this.checkForeign(view);
-    const bytes = byteLength(n, view.BYTES_PER_ELEMENT);
-    const status = this.core.resize(handle, view.byteOffset, view.byteLength, bytes, ANY_ALIGN);
+    const info = viewKind(view);
+    const buffer = view.buffer;
+    if (buffer !== this.linear.buffer) this.checkForeign(view);
+    const ptr = view.byteOffset;
+    const len = view.byteLength;
+    const bytes = byteLength(n, info.size);
+    const status = this.core.resize(handle, ptr, len, bytes, ANY_ALIGN);
+    if (this.linear.pendingGrowth) this.linear.flushGrowth();
     if (status === Status.OUT_OF_MEMORY) return null;
-    if (status !== Status.OK) throw this.misuse(status, view.byteOffset, view.byteLength);
-    return n === view.length ? view : this.viewLike(view, view.byteOffset, n);
+    if (status !== Status.OK) throw this.misuse(status, ptr, len);
+    // The same view only if it still covers the memory: a growth may have detached it.
+    if (bytes === len && buffer === this.linear.buffer) return view;
+    return this.viewOf(info, ptr, n) as V;
   }
 
   realloc<V extends View>(view: V, n: number): V {
     const handle = this.liveHandle();
+    const info = viewKind(view);
     if (view.buffer !== this.linear.buffer) this.checkForeign(view);
-    const size = view.BYTES_PER_ELEMENT;
-    const bytes = byteLength(n, size);
-    const ptr = this.core.realloc(handle, view.byteOffset, view.byteLength, bytes, size) >>> 0;
-    if (ptr === 0) {
+    const ptr = view.byteOffset;
+    const len = view.byteLength;
+    const bytes = byteLength(n, info.size);
+    const moved = this.core.realloc(handle, ptr, len, bytes, info.size) >>> 0;
+    if (this.linear.pendingGrowth) this.linear.flushGrowth();
+    if (moved === 0) {
       const status = this.core.lastStatus();
-      throw status === Status.OUT_OF_MEMORY ? this.outOfMemory(bytes) : this.misuse(status, view.byteOffset, view.byteLength);
+      throw status === Status.OUT_OF_MEMORY ? this.outOfMemory(bytes) : this.misuse(status, ptr, len);
     }
-    return this.viewLike(view, ptr, n);
+    return this.viewOf(info, moved, n) as V;
   }
 
   dupe<K extends ElementKind>(kind: K, source: ArrayLike<number | bigint>): ViewOf<K> {
-    if (ArrayBuffer.isView(source) && this.linear.isDetached(source.buffer)) throw new DetachedViewError();
-    if (typeof source?.length !== "number") throw new TypeError("dupe() takes an array-like source");
-    const length = source.length;
-    const sourceOffset = ArrayBuffer.isView(source) ? source.byteOffset : 0;
+    // Everything about the source is read before the allocation, which may grow memory.
+    const isView = ArrayBuffer.isView(source);
+    const sourceBuffer = isView ? source.buffer : undefined;
+    if (sourceBuffer !== undefined && this.linear.isDetached(sourceBuffer)) throw new DetachedViewError();
+    const length = source?.length;
+    if (typeof length !== "number") throw new TypeError("dupe() takes an array-like source");
+    const sourceKind = isView && !(source instanceof DataView) ? viewKind(source) : undefined;
+    const sourceOffset = isView ? source.byteOffset : 0;
     const view = this.alloc(kind, length);
     // Under "plain" the allocation may have grown memory and so detached a source on this heap;
     // its elements are still in memory, at the same offset of the new buffer.
     let from = source;
-    if (ArrayBuffer.isView(source) && this.linear.isDetached(source.buffer)) {
-      from = new (source.constructor as ViewConstructor)(this.linear.buffer, sourceOffset, length) as unknown as ArrayLike<number>;
+    if (sourceKind !== undefined && sourceBuffer !== undefined && this.linear.isDetached(sourceBuffer)) {
+      from = makeView(sourceKind.name, this.linear.buffer, sourceOffset, length) as unknown as ArrayLike<number>;
     }
     try {
       (view as unknown as { set(source: ArrayLike<number | bigint>): void }).set(from);
@@ -142,18 +175,23 @@ export class CoreAllocator<H extends object = object> {
   }
 
   destroy(view: View): void {
-    if (view.length !== 1 && !this.linear.isDetached(view.buffer)) throw new RangeError(`destroy() takes a one-element view from create(), got ${view.length} elements`);
+    checkView(view);
+    const length = view.length;
+    if (length !== 1 && !this.linear.isDetached(view.buffer)) throw new RangeError(`destroy() takes a one-element view from create(), got ${length} elements`);
     this.free(view);
   }
 
   rawAlloc(len: number, align: number = DEFAULT_RAW_ALIGN): number {
     const handle = this.liveHandle();
-    return this.core.alloc(handle, byteLength(len, 1), checkAlign(align)) >>> 0;
+    const ptr = this.core.alloc(handle, byteLength(len, 1), checkAlign(align)) >>> 0;
+    if (this.linear.pendingGrowth) this.linear.flushGrowth();
+    return ptr;
   }
 
   rawResize(ptr: number, len: number, newLen: number, align: number = DEFAULT_RAW_ALIGN): boolean {
     const handle = this.liveHandle();
-    const status = this.core.resize(handle, checkOffset(ptr), byteLength(len, 1), byteLength(newLen, 1), checkAlign(align));
+    const status = this.core.resize(handle, checkOffset(ptr), byteLength(len, 1), byteLength(newLen, 1, "newLen"), checkAlign(align));
+    if (this.linear.pendingGrowth) this.linear.flushGrowth();
     if (status === Status.OK) return true;
     if (status === Status.OUT_OF_MEMORY) return false;
     throw this.misuse(status, ptr, len);
@@ -161,7 +199,8 @@ export class CoreAllocator<H extends object = object> {
 
   rawRemap(ptr: number, len: number, newLen: number, align: number = DEFAULT_RAW_ALIGN): number {
     const handle = this.liveHandle();
-    const moved = this.core.remap(handle, checkOffset(ptr), byteLength(len, 1), byteLength(newLen, 1), checkAlign(align)) >>> 0;
+    const moved = this.core.remap(handle, checkOffset(ptr), byteLength(len, 1), byteLength(newLen, 1, "newLen"), checkAlign(align)) >>> 0;
+    if (this.linear.pendingGrowth) this.linear.flushGrowth();
     if (moved === 0) {
       const status = this.core.lastStatus();
       if (status !== Status.OK && status !== Status.OUT_OF_MEMORY) throw this.misuse(status, ptr, len);
@@ -172,13 +211,13 @@ export class CoreAllocator<H extends object = object> {
   rawFree(ptr: number, len: number, align: number = DEFAULT_RAW_ALIGN): void {
     const handle = this.liveHandle();
     const status = this.core.free(handle, checkOffset(ptr), byteLength(len, 1), checkAlign(align));
+    if (this.linear.pendingGrowth) this.linear.flushGrowth();
     if (status !== Status.OK) throw this.misuse(status, ptr, len);
   }
 
-  /** A view of `view`'s kind over `n` elements at `ptr` (an empty one of its own when n is 0). */
-  private viewLike<V extends View>(view: V, ptr: number, n: number): V {
-    const ctor = view.constructor as ViewConstructor;
-    return (n === 0 ? new ctor(0) : new ctor(this.linear.buffer, ptr, n)) as V;
+  /** A view of `info`'s kind over `n` elements at `ptr` (an empty one of its own when n is 0). */
+  private viewOf(info: KindInfo, ptr: number, n: number): View {
+    return n === 0 ? new info.ctor(0) as View : makeView(info.name, this.linear.buffer, ptr, n);
   }
 
   /**
@@ -187,7 +226,6 @@ export class CoreAllocator<H extends object = object> {
    * no-op; anything else is not this heap's.
    */
   private checkForeign(view: View): void {
-    if (!ArrayBuffer.isView(view)) throw new TypeError("expected a typed array view");
     const owner = linearMemoryOf(view.buffer);
     if (owner === this.linear) {
       if (this.linear.isDetached(view.buffer)) throw new DetachedViewError();

@@ -99,6 +99,9 @@ export class Heap {
 
   private constructor(instance: CoreInstance, maximumPages: number) {
     const handle = instance.core.init(maximumPages);
+    // No listener can exist yet: this only clears the growth init() made, so that the first
+    // event reports the size before its own growth.
+    if (instance.linear.pendingGrowth) instance.linear.flushGrowth();
     if (handle === 0) throw new OutOfMemoryError(maximumPages * PAGE_SIZE, ": too small for the heap's metadata");
     this.instance = instance;
     this.maximumBytes = maximumPages * PAGE_SIZE;
@@ -139,14 +142,19 @@ export class Heap {
    * under "plain", detached views) off the hot path. Throws OutOfMemoryError past maximumBytes.
    */
   reserve(bytes: number): void {
-    if (!this.instance.core.reserve(byteLength(bytes, 1, "bytes"))) {
+    const { core, linear } = this.instance;
+    const reserved = core.reserve(byteLength(bytes, 1, "bytes"));
+    if (linear.pendingGrowth) linear.flushGrowth();
+    if (!reserved) {
       throw new OutOfMemoryError(bytes, ` reserving past maximumBytes (${this.maximumBytes})`);
     }
   }
 
   /**
-   * Calls `listener` after memory grows, once the allocator call that grew it has returned.
-   * Returns the function that unsubscribes it.
+   * Calls `listener` after memory grows, synchronously: once the allocator call that grew it has
+   * done its work, before that call returns to its caller. A listener may allocate; one that
+   * throws stops neither the others nor the call, and its error is reported as uncaught.
+   * Returns the function that unsubscribes it; TypeError unless `listener` is a function.
    */
   onGrow(listener: GrowListener): () => void {
     return this.instance.linear.onGrow(listener);

@@ -67,6 +67,45 @@ export function kindInfo(kind: ElementKind): KindInfo {
   return found;
 }
 
+/**
+ * %TypedArray%.prototype[Symbol.toStringTag]: the constructor's name for a typed array, undefined
+ * for anything else (a DataView, an object shaped like a view, one inheriting a typed array's
+ * prototype). It reads the internal slot, so it cannot be spoofed, and V8 inlines it.
+ */
+const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype), Symbol.toStringTag)!
+  .get as (this: unknown) => string | undefined;
+
+/** The kind of the typed array `view`; TypeError for anything else, a DataView included. */
+export function viewKind(view: unknown): KindInfo {
+  switch (typedArrayTag.call(view)) {
+    case "Float64Array": return KINDS.f64;
+    case "Int32Array": return KINDS.i32;
+    case "Uint8Array": return KINDS.u8;
+    case "Float32Array": return KINDS.f32;
+    case "Uint32Array": return KINDS.u32;
+    case "Int8Array": return KINDS.i8;
+    case "Uint8ClampedArray": return KINDS.u8c;
+    case "Int16Array": return KINDS.i16;
+    case "Uint16Array": return KINDS.u16;
+    case "BigInt64Array": return KINDS.i64;
+    case "BigUint64Array": return KINDS.u64;
+  }
+  throw notAView(view);
+}
+
+/**
+ * TypeError unless `view` is a typed array: the cheap check for free(), which needs no kind. An
+ * ArrayBuffer view is a typed array or a DataView, and both tests inline in V8.
+ */
+export function checkView(view: unknown): void {
+  if (!ArrayBuffer.isView(view) || view instanceof DataView) throw notAView(view);
+}
+
+function notAView(value: unknown): TypeError {
+  const what = value === null ? "null" : typeof value === "object" ? (Object.prototype.toString.call(value)) : typeof value;
+  return new TypeError(`expected a view (a typed array: Int8Array … BigUint64Array), got ${what}`);
+}
+
 function unknownKind(kind: unknown): TypeError {
   return new TypeError(`unknown element kind ${String((kind as { name?: string })?.name ?? kind)}; `
       + `expected one of ${Object.keys(KINDS).join(", ")} or a typed array constructor`);

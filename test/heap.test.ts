@@ -1,4 +1,5 @@
-// Heap: creation (sync and async), options, whole-memory views, reserve, onGrow, stats, validate.
+// Heap: creation (sync and async), options, whole-memory views, reserve, stats, validate (onGrow
+// has its own suite, on-grow.test.ts).
 
 import { describe, expect, it } from "vitest";
 import { Heap, defaultHeap, HeapCorruptionError, OutOfMemoryError, ArenaAllocator } from "../src/index";
@@ -178,56 +179,6 @@ describe("reserve", () => {
     expect(() => heap.reserve(-1)).toThrow(RangeError);
     expect(() => heap.reserve(1.5)).toThrow(RangeError);
     heap.validate();
-  });
-});
-
-describe("onGrow", () => {
-  it("runs after the call that grew memory has returned, with the old and new sizes", async () => {
-    const heap = smallHeap();
-    const events: { previousBytes: number; memoryBytes: number }[] = [];
-    heap.onGrow((event) => events.push(event));
-    const before = heap.memory.buffer.byteLength;
-    forceGrowth(heap);
-    expect(events, "not called inside the allocator call").toEqual([]);
-    await Promise.resolve();
-    expect(events.length).toBe(1);
-    expect(events[0].previousBytes).toBe(before);
-    expect(events[0].memoryBytes).toBe(heap.memory.buffer.byteLength);
-  });
-
-  it("a listener may allocate from the heap that grew", async () => {
-    const heap = smallHeap();
-    let allocated: Uint8Array | undefined;
-    heap.onGrow(() => { allocated = heap.pageAllocator.alloc("u8", 10); });
-    forceGrowth(heap);
-    await Promise.resolve();
-    expect(allocated?.length).toBe(10);
-    heap.validate();
-  });
-
-  it("the function onGrow returns unsubscribes the listener; others keep being called", async () => {
-    const heap = smallHeap();
-    let removed = 0;
-    let kept = 0;
-    const unsubscribe = heap.onGrow(() => removed++);
-    heap.onGrow(() => kept++);
-    forceGrowth(heap);
-    await Promise.resolve();
-    unsubscribe();
-    forceGrowth(heap);
-    await Promise.resolve();
-    expect(removed).toBe(1);
-    expect(kept).toBe(2);
-  });
-
-  it("no growth, no call", async () => {
-    const heap = smallHeap();
-    heap.reserve(MiB);
-    let calls = 0;
-    heap.onGrow(() => calls++);
-    heap.pageAllocator.alloc("u8", PAGE);
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    expect(calls).toBe(0);
   });
 });
 
