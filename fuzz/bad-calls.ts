@@ -1,0 +1,222 @@
+// The bad calls: each must throw its typed error at the call and change nothing (counters, pages
+// in use, every block's contents), and the heap must still validate. Kinds are listed, with
+// which are known defects, in bad-kinds.ts.
+
+import { AllocatorDeinitializedError, ArenaAllocator, DetachedViewError, DoubleFreeError, FixedBufferAllocator,
+  GeneralPurposeAllocator, InvalidFreeError, OutOfMemoryError, type ElementKind, type View } from "../src/index";
+import type { Op } from "./ops";
+import type { AllocNode, Block, World } from "./world";
+import { checkUnchanged, checkValidate, snapshot } from "./checks";
+import { ensure, expectThrow, FuzzFailure } from "./failure";
+import { freeBlock } from "./execute-blocks";
+import { viewAt } from "./kinds";
+import { writePattern } from "./pattern";
+
+type BadOp = Extract<Op, { t: "bad" }>;
+
+const BAD_LENGTHS = [-1, 1.5, NaN, Infinity, -Infinity, 2 ** 32, 2 ** 53];
+const BAD_ALIGNS = [0, 3, 6, -8, 131072, 1.5, NaN];
+const BAD_KINDS_ARGS: unknown[] = ["f16", "u128", "", Array, DataView, Object, null, 8];
+const PAGE = 65536;
+
+const nth = <T>(items: readonly T[], i: number): T => items[i % items.length];
+
+/** A live, non-empty block that is nobody's buffer: what most bad calls aim at. */
+function target(world: World, op: BadOp): Block | null {
+  const block = world.blocks.get(op.block);
+  return block !== undefined && !block.container && block.bytes > 0 ? block : null;
+}
+
+/** The bad call proper; returns false if its preconditions do not hold here (nothing was done). */
+function attempt(world: World, op: BadOp, node: AllocNode | undefined, block: Block | null): boolean {
+  const v = op.variant;
+  const check = `bad:${op.kind}`;
+  switch (op.kind) {
+    case "length": {
+      if (node === undefined) return false;
+      const n = nth(BAD_LENGTHS, v >> 3);
+      const calls: (() => unknown)[] = [() => node.a.alloc("u16", n), () => node.a.rawAlloc(n)];
+      if (block !== null && block.owner === node) {
+        calls.push(() => node.a.resize(world.viewOf(block), n), () => node.a.realloc(world.viewOf(block), n),
+          () => node.a.rawFree(block.ptr, n, block.align));
+      }
+      expectThrow(check, nth(calls, v), RangeError);
+      return true;
+    }
+    case "align": {
+      if (node === undefined) return false;
+      const align = nth(BAD_ALIGNS, v >> 2);
+      const calls: (() => unknown)[] = [() => node.a.alloc("u8", 8, { align }), () => node.a.rawAlloc(8, align)];
+      if (block !== null && block.owner === node) calls.push(() => node.a.rawFree(block.ptr, block.bytes, align));
+      expectThrow(check, nth(calls, v), RangeError, TypeError);
+      return true;
+    }
+    case "kind": {
+      if (node === undefined) return false;
+      const kind = nth(BAD_KINDS_ARGS, v >> 2) as ElementKind;
+      const calls = [() => node.a.alloc(kind, 4), () => node.a.create(kind), () => node.a.dupe(kind, [1, 2])];
+      expectThrow(check, nth(calls, v), TypeError);
+      return true;
+    }
+    case "foreign-heap": {
+      if (node === undefined) return false;
+      const foreign = world.foreignView();
+      expectThrow(check, nth([() => node.a.free(foreign), () => node.a.resize(foreign, 1), () => node.a.realloc(foreign, 1)], v), InvalidFreeError);
+      return true;
+    }
+    case "not-a-view": {
+      if (node === undefined) return false;
+      const fake = nth([{}, { buffer: new ArrayBuffer(8), byteOffset: 0, byteLength: 8, length: 8, BYTES_PER_ELEMENT: 1 },
+        new DataView(new ArrayBuffer(8))], v >> 2) as unknown as View;
+      expectThrow(check, nth([() => node.a.free(fake), () => node.a.resize(fake, 1), () => node.a.realloc(fake, 1)], v), TypeError);
+      return true;
+    }
+    case "view-dataview":
+    case "view-plain-object": {
+      if (block === null) return false;
+      const fake = (op.kind === "view-dataview" ? new DataView(world.buffer, block.ptr, block.bytes)
+        : { buffer: world.buffer, byteOffset: block.ptr, byteLength: block.bytes, length: block.bytes, BYTES_PER_ELEMENT: 1 }) as unknown as View;
+      const a = block.owner.a;
+      expectThrow(check, nth([() => a.free(fake), () => a.resize(fake, 1), () => a.realloc(fake, block.bytes * 2)], v), TypeError);
+      return true;
+    }
+    case "detached": {
+      if (block === null || block.view.buffer.byteLength !== 0) return false;
+      const stale = block.view;
+      const a = block.owner.a;
+      expectThrow(check, nth([() => a.free(stale), () => a.resize(stale, 1), () => a.realloc(stale, 1), () => a.destroy(stale),
+        () => a.dupe("u8", stale), () => new FixedBufferAllocator(stale)], v), DetachedViewError);
+      return true;
+    }
+    case "after-deinit": {
+      if (world.retired.length === 0) return false;
+      const dead = nth(world.retired, v >> 3);
+      const calls: (() => unknown)[] = [() => dead.a.alloc("u8", 8), () => dead.a.rawAlloc(8), () => dead.a.handle,
+        () => dead.a.free(new Uint8Array(world.buffer, 0, 8)), () => dead.a.rawFree(PAGE, 8)];
+      if (dead.arena !== null) calls.push(() => dead.arena!.reset("free_all"), () => dead.arena!.queryCapacity());
+      if (dead.gpa !== null) calls.push(() => dead.gpa!.totalRequestedBytes, () => dead.gpa!.deinit());
+      expectThrow(check, nth(calls, v), AllocatorDeinitializedError);
+      return true;
+    }
+    case "cross-free": {
+      if (node === undefined || block === null || !crossFreeIsInvalid(world, node, block)) return false;
+      const call = () => (v % 2 === 0 ? node.a.free(world.viewOf(block)) : node.a.rawFree(block.ptr, block.bytes, block.align));
+      // Known defect cross-free-given-back: a safety GPA calls a page it once gave back a double free.
+      if (node.gpa !== null && !world.defects.has("cross-free-given-back")) expectThrow(check, call, InvalidFreeError, DoubleFreeError);
+      else expectThrow(check, call, InvalidFreeError);
+      return true;
+    }
+    case "shape-mismatch": {
+      if (block === null || !block.owner.safety) return false;
+      const wrongAlign = block.align === 1 ? 2 : block.align / 2;
+      const calls = [() => block.owner.a.rawFree(block.ptr, block.bytes + 1, block.align),
+        () => block.owner.a.rawFree(block.ptr, block.bytes, wrongAlign),
+        () => block.owner.a.rawResize(block.ptr, block.bytes + 1, block.bytes, block.align)];
+      if (block.bytes > 1) calls.push(() => block.owner.a.rawFree(block.ptr, block.bytes - 1, block.align));
+      expectThrow(check, nth(calls, v), InvalidFreeError);
+      return true;
+    }
+    case "page-free-foreign": {
+      if (block === null || block.owner.gpa === null || block.ptr % PAGE !== 0 || block.owner.parent?.type !== "page") return false;
+      const pages = block.owner.parent.a;
+      expectThrow(check, () => (v % 2 === 0 ? pages.rawFree(block.ptr, block.bytes) : pages.free(world.viewOf(block))), InvalidFreeError);
+      return true;
+    }
+    case "realloc-empty-oom": {
+      if (node === undefined) return false;
+      const empty = node.a.alloc("u8", 0);
+      expectThrow(check, () => node.a.realloc(empty, 0xffff_0000 + (v & 0xff)), OutOfMemoryError);
+      return true;
+    }
+    case "unsafe-free-zero": {
+      if (node === undefined || node.gpa === null || node.safety) return false;
+      expectThrow(check, () => node.a.rawFree(0, nth([8, 16, 100, PAGE], v)), InvalidFreeError);
+      return true;
+    }
+    default:
+      return compound(world, op, node, block);
+  }
+}
+
+/** invariant for cross-free: the block is provably outside everything `node` handed out. */
+function crossFreeIsInvalid(world: World, node: AllocNode, block: Block): boolean {
+  if (world.descendsFrom(block.owner, node)) return false;
+  switch (node.type) {
+    case "gpa": return node.safety;
+    case "arena": return true;
+    case "fba": return block.ptr + block.bytes <= node.buf!.ptr || block.ptr >= node.buf!.ptr + node.buf!.bytes;
+    case "page": return block.ptr % PAGE !== 0;
+  }
+}
+
+/**
+ * Bad calls that first make legitimate changes (recorded in the model), then misbehave: the
+ * "nothing changed" check starts after the legitimate part.
+ */
+function compound(world: World, op: BadOp, node: AllocNode | undefined, block: Block | null): boolean {
+  const check = `bad:${op.kind}`;
+  switch (op.kind) {
+    case "double-free":
+    case "double-free-reused": {
+      if (block === null || !block.owner.safety || (op.kind === "double-free-reused" && world.blocks.has(op.variant))) return false;
+      const { ptr, bytes, align, owner } = block;
+      const stale = world.viewOf(block);
+      freeBlock(world, block, op.variant % 2 === 0);
+      if (op.kind === "double-free-reused") {
+        // The size class hands out a slot again: with Zig's quarantine, never the one just freed.
+        const again = owner.a.rawAlloc(bytes, align);
+        if (again === 0) return true;
+        const reused: Block = { id: op.variant, owner, kind: "u8", n: bytes, bytes, ptr: again, align, view: viewAt("u8", world.buffer, again, bytes), container: false };
+        world.addBlock(reused);
+        writePattern(world.heap.u8, reused.id, again, bytes);
+      }
+      const before = snapshot(world);
+      expectThrow(check, () => (op.variant % 4 < 2 ? owner.a.rawFree(ptr, bytes, align) : owner.a.free(stale)), DoubleFreeError);
+      checkUnchanged(world, before, check);
+      return true;
+    }
+    case "backing-deinit": {
+      const gpa = new GeneralPurposeAllocator({ backing: world.heap.pageAllocator, onLeak: () => {} });
+      const arena = new ArenaAllocator(gpa.allocator());
+      arena.allocator().alloc("u8", 100);
+      gpa.deinit();
+      // The arena's chunk stays with the page allocator (a leak, as in Zig): teardown cannot balance.
+      world.abandoned = true;
+      expectThrow(check, () => arena.allocator().alloc("u8", 8), AllocatorDeinitializedError);
+      return true;
+    }
+    case "raw-realloc": {
+      if (block === null) return false;
+      const raw = (block.owner.a as unknown as { rawRealloc?: (p: number, l: number, n: number, a?: number) => number }).rawRealloc;
+      ensure(typeof raw === "function", check, () => "Allocator has no rawRealloc, which API.md lists");
+      return true;
+    }
+    case "ongrow-sync": {
+      let heard = 0;
+      const off = world.heap.onGrow(() => { heard++; });
+      try {
+        const grows = world.heap.stats().grows;
+        world.heap.reserve(world.heap.stats().pagesFreeBytes + PAGE);
+        ensure(world.heap.stats().grows > grows, check, () => "reserve past the free pages did not grow memory");
+        ensure(heard > 0, check, () => "the onGrow listener had not run when the growing call returned");
+      } catch (error) {
+        if (!(error instanceof OutOfMemoryError)) throw error;
+      } finally {
+        off();
+      }
+      return true;
+    }
+    default:
+      throw new FuzzFailure("fuzzer", `no executor for bad-call kind ${op.kind} ${node?.id}`);
+  }
+}
+
+export function execBad(world: World, op: BadOp): void {
+  const node = world.nodes.get(op.on);
+  const block = target(world, op);
+  const simple = !["double-free", "double-free-reused", "backing-deinit", "raw-realloc", "ongrow-sync"].includes(op.kind);
+  const before = simple ? snapshot(world) : "";
+  if (!attempt(world, op, node, block)) return;
+  if (simple) checkUnchanged(world, before, `bad call ${op.kind}`);
+  checkValidate(world);
+}
