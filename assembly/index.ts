@@ -19,7 +19,7 @@ export { BUMP_START, BUMP_CAPACITY, BUMP_END, BUMP_SIZE } from "./bump";
 export { destroy } from "./dispatch";
 export { ARENA_REGION, ResetMode, arenaInit, arenaReset, arenaCapacity } from "./arena";
 export { FIXED_REGION, fixedInit, fixedReset, fixedEndIndex, fixedOwns } from "./fixed";
-export { GpaFlag, GPA_NO_LIMIT, GpaStat, GpaClassStat, LeakField, LEAK_BATCH, MAX_SMALL, gpaInit, gpaSetLimit,
+export { GpaFlag, GPA_NO_LIMIT, GpaStat, GpaClassStat, LeakField, LEAK_BATCH, MAX_SMALL, QUARANTINE_SLOTS, gpaInit, gpaSetLimit,
   gpaRequested, gpaLiveCount, gpaLeaks, leakBatchAddress, gpaStats } from "./gpa/index";
 export { getLastStatus as lastStatus, getLastAddress as lastAddress };
 

@@ -6,10 +6,10 @@
 // directory.ts). Both take the backing allocator's 64 KiB alignment, so a pointer that is not
 // on a 64 KiB boundary is always a slot, and `ptr & ~SLAB_MASK` is its slab.
 //
-//   record body ┌─────────┬───────┬───────┬───────────┬───────┬───────────────┬─────────────────┐
-//               │ backing │ flags │ limit │ requested │ spare │ directory     │ heads[CLASSES]  │
-//               └─────────┴───────┴───────┴───────────┴───────┴───────────────┴─────────────────┘
-//                BACKING   FLAGS   LIMIT   REQUESTED   SPARE   DIRECTORY       HEADS
+//   record body ┌─────────┬───────┬───────┬───────────┬───────┬───────────┬────────────┬────────────────┐
+//               │ backing │ flags │ limit │ requested │ spare │ directory │ quarantine │ heads[CLASSES] │
+//               └─────────┴───────┴───────┴───────────┴───────┴───────────┴────────────┴────────────────┘
+//                BACKING   FLAGS   LIMIT   REQUESTED   SPARE   DIRECTORY   QUARANTINE   HEADS
 //
 // heads[c] is the first slab of class c's ring. The ring keeps slabs with a free slot ahead of
 // full ones: alloc takes from the head and, when that fills it, moves the head on; a free into a
@@ -20,8 +20,9 @@
 //
 // Without safety, alloc and free are the slab's free list and counters, the limit check and
 // `requested`. With safety (GpaFlag.SAFETY), every free and resize first proves the pointer is live
-// here with the length and alignment it was allocated with (checkLive), and both new and freed
-// bytes are filled with 0xAA; nothing changes when a check fails.
+// here with the length and alignment it was allocated with (checkLive), both new and freed bytes
+// are filled with 0xAA, and a freed slot waits in the quarantine (quarantine.ts) before it can be
+// handed out again; nothing changes when a check fails.
 
 import { BODY, RECORD_SIZE, freeRecord, referenceOf } from "../records";
 import { PAGE_SIZE, alignForward } from "../memory";
@@ -30,6 +31,7 @@ import { backingAlloc, backingResize, backingFree } from "../dispatch";
 import { CLASS_COUNT, MAX_SMALL, SLAB_SIZE, classFor, classSize, slabOf, slabFormat,
   slabPop, slabPush, slabIsFull, slabUsed, slabClass, slabSize, slabBump, slabCapacity, slotIndex, metaAt,
   metaInUse, metaIsUsed, metaLen, metaAlign, ringPushFront, ringUnlink, slabNext, log2, couldBeSlot } from "./slab";
+import { QUARANTINE_SIZE, quarantineCount, quarantineHold, quarantineRelease, quarantineEnd } from "./quarantine";
 import { EntryKind, DIRECTORY_SIZE, dirFind, dirReserve, dirPut, dirRemove, dirRelease, entryKey, entryLen,
   entryKind, entryDetail, entrySet } from "./directory";
 
@@ -39,7 +41,8 @@ const LIMIT: usize = FLAGS + sizeof<u32>();
 const REQUESTED: usize = LIMIT + sizeof<u32>();
 const SPARE: usize = REQUESTED + sizeof<u32>();
 const DIRECTORY: usize = SPARE + sizeof<u32>();
-const HEADS: usize = DIRECTORY + DIRECTORY_SIZE;
+const QUARANTINE: usize = DIRECTORY + DIRECTORY_SIZE;
+const HEADS: usize = QUARANTINE + QUARANTINE_SIZE;
 const GPA_END: usize = HEADS + (<usize>CLASS_COUNT << 2);
 if (GPA_END > RECORD_SIZE) ERROR("the GPA's fields overflow its record");
 
@@ -69,6 +72,8 @@ const BLOCK_ALIGN: usize = PAGE_SIZE;
 @inline export function isSafe(gpa: usize): bool { return (flagsOf(gpa) & GpaFlag.SAFETY) != 0; }
 // @ts-ignore: decorator
 @inline export function directoryOf(gpa: usize): usize { return gpa + DIRECTORY; }
+// @ts-ignore: decorator
+@inline export function quarantineOf(gpa: usize): usize { return gpa + QUARANTINE; }
 // @ts-ignore: decorator
 @inline export function headOf(gpa: usize, c: u32): usize { return gpa + HEADS + (<usize>c << 2); }
 // @ts-ignore: decorator
@@ -103,7 +108,9 @@ export function gpaRequested(gpa: usize): usize {
  * allocator, so that anything still pointing into them (a forgotten arena) stays intact.
  */
 export function gpaDeinit(gpa: usize): void {
+  releaseQuarantine(gpa);
   const backing = backingOf(gpa);
+  quarantineEnd(gpa, quarantineOf(gpa), backing);
   const spare = spareOf(gpa);
   if (spare != 0) backingFree(gpa, backing, spare, SLAB_SIZE, BLOCK_ALIGN);
   dirRelease(gpa, directoryOf(gpa), backing);
@@ -141,9 +148,17 @@ export function gpaAlloc(gpa: usize, len: usize, align: usize, _caller: usize): 
   return slot;
 }
 
-/** A slab with free slots at the front of class `c`'s ring: the spare, else a new page. */
+/**
+ * A slab with free slots at the front of class `c`'s ring: one the quarantine gave slots back
+ * to, else the spare, else a new page.
+ */
 function newSlab(gpa: usize, c: u32): usize {
   const safe = isSafe(gpa);
+  if (safe && quarantineCount(quarantineOf(gpa)) != 0) {
+    releaseQuarantine(gpa);
+    const first: usize = load<u32>(headOf(gpa, c));
+    if (first != 0 && !slabIsFull(first)) return first;
+  }
   let slab = spareOf(gpa);
   if (slab != 0) {
     store<u32>(gpa + SPARE, 0);
@@ -193,6 +208,7 @@ export function gpaFree(gpa: usize, ptr: usize, len: usize, align: usize, _calle
   const large = largeEntry(gpa, ptr);
   if (large != 0) largeFree(gpa, large);
   else if (len > MAX_SMALL || ((flags & GpaFlag.SAFETY) == 0 && !couldBeSlot(ptr))) return fail(Status.INVALID_FREE, ptr);
+  else if ((flags & GpaFlag.SAFETY) != 0) holdSlot(gpa, ptr);
   else smallFree(gpa, ptr);
   store<u32>(gpa + REQUESTED, requestedOf(gpa) - len);
   if ((flags & GpaFlag.TRACE) != 0) allocationTraced(gpa, ptr, 0);
@@ -213,6 +229,20 @@ export function gpaFree(gpa: usize, ptr: usize, len: usize, align: usize, _calle
   } else if (slabUsed(slab) == 0) {
     slabEmptied(gpa, slab);
   }
+}
+
+/** With safety: `slot` is free to its owner, but waits in the quarantine before it is reused. */
+function holdSlot(gpa: usize, slot: usize): void {
+  const slab = slabOf(slot);
+  store<u32>(metaAt(slab, slotIndex(slab, slot)), 0);
+  const released = quarantineHold(gpa, quarantineOf(gpa), backingOf(gpa), slot);
+  if (released != 0) smallFree(gpa, released);
+}
+
+/** Gives every slot the quarantine holds back to its slab. */
+function releaseQuarantine(gpa: usize): void {
+  const quarantine = quarantineOf(gpa);
+  for (let slot = quarantineRelease(quarantine); slot != 0; slot = quarantineRelease(quarantine)) smallFree(gpa, slot);
 }
 
 /** `slab` has no slot in use: it becomes the spare, or goes back to the backing allocator. */

@@ -10,6 +10,7 @@ import { gpaValidate } from "./inspect";
 export { GpaFlag, GPA_NO_LIMIT, gpaSetLimit, gpaRequested } from "./gpa";
 export { GpaStat, GpaClassStat, LeakField, LEAK_BATCH, gpaLiveCount, gpaLeaks, leakBatchAddress, gpaStats } from "./inspect";
 export { MAX_SMALL } from "./slab";
+export { QUARANTINE_SLOTS } from "./quarantine";
 
 const GPA = defineVTable(gpaAlloc, gpaResize, gpaFree, gpaDeinit, gpaValidate);
 

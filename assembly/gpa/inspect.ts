@@ -3,7 +3,8 @@
 // proportion to the memory the GPA holds; none is needed by alloc or free.
 //
 // Which slots of a slab are live is found the same way with and without safety: the slots
-// handed out (below `bump`) that are not on the free list. The free list is marked in a static
+// handed out (below `bump`) that are not on the free list, less (with safety) those the
+// quarantine holds, whose meta word says free. The free list is marked in a static
 // bitmap, one bit per slot; validate() also proves the list stays inside its slab, on slot
 // boundaries, without repeats.
 
@@ -11,10 +12,11 @@ import { Status, fail } from "../status";
 import { MAX_ALIGN } from "../memory";
 import { SLAB_MASK, SLAB_SIZE, HEADER_AT, CLASS_COUNT, classFor, classSize, capacityFor, slabUsed, slabBump,
   slabFreeHead, slabSize, slabCapacity, slabClass, slabIsSafe, slabIsFull, linkAt, metaAt, metaIsUsed,
-  metaLen, metaAlign, metaAlignLog2, ringLinked, ringAfter, log2 } from "./slab";
+  metaLen, metaAlign, metaAlignLog2, ringLinked, ringAfter, log2, slabOf, couldBeSlot, slotIndex } from "./slab";
 import { EntryKind, dirFind, dirCapacity, dirUsed, dirBytes, dirReaches, dirNext, entryKey, entryLen, entryKind,
   entryDetail } from "./directory";
-import { isSafe, directoryOf, headOf, spareOf, firstSlab, gpaRequested, backingOf } from "./gpa";
+import { isSafe, directoryOf, headOf, spareOf, firstSlab, gpaRequested, backingOf, quarantineOf } from "./gpa";
+import { quarantineCount, quarantineSlot } from "./quarantine";
 import { pageIsReference } from "../page";
 
 /** One bit per slot of a slab: as many as the smallest class puts in a slab without meta. */
@@ -73,6 +75,7 @@ export function gpaLiveCount(gpa: usize): u32 {
   for (let c: u32 = 0; c < CLASS_COUNT; c++) {
     for (let slab = firstSlab(gpa, c); slab != 0; slab = ringAfter(headOf(gpa, c), slab)) count += slabUsed(slab);
   }
+  count -= quarantineCount(quarantineOf(gpa));
   const dir = directoryOf(gpa);
   for (let entry = nextLarge(dir, 0); entry != 0; entry = nextLarge(dir, entry)) count++;
   return count;
@@ -100,7 +103,7 @@ export function gpaLeaks(gpa: usize, skip: u32): u32 {
       const size = slabSize(slab);
       const slots = handedOut(slab);
       for (let i: u32 = 0; i < slots; i++) {
-        if (isMarked(i)) continue;
+        if (isMarked(i) || (safe && !metaIsUsed(load<u32>(metaAt(slab, i))))) continue;
         if (count - skip < LEAK_BATCH) {
           const slot = slab + <usize>i * size;
           const meta = load<u32>(metaAt(slab, i));
@@ -155,6 +158,14 @@ export function gpaStats(gpa: usize): usize {
     slabs += classSlabs;
     live += classLive;
   }
+  // Held slots are counted as used by their slabs, but are free to the GPA's user.
+  const quarantine = quarantineOf(gpa);
+  for (let i: u32 = 0; i < quarantineCount(quarantine); i++) {
+    const word = <usize>GpaStat.COUNT + <usize>slabClass(slabOf(quarantineSlot(quarantine, i))) * <usize>GpaClassStat.COUNT
+      + <usize>GpaClassStat.LIVE;
+    store<u32>(statsBlock + (word << 2), load<u32>(statsBlock + (word << 2)) - 1);
+    live--;
+  }
   let largeCount: u32 = 0;
   let largeBytes: usize = 0;
   const dir = directoryOf(gpa);
@@ -186,6 +197,9 @@ export function gpaStats(gpa: usize): usize {
   return (entry != 0 && entryKind(entry) == EntryKind.SLAB) == isSafe(gpa);
 }
 
+/** Slots the last validateSlab found held by the quarantine: handed out, on no free list, meta free. */
+let slabHeld: u32 = 0;
+
 /**
  * Checks one slab of class `c` (CLASS_COUNT: the spare, of any class): its header against its
  * class, its free list, and with safety its meta against the free list. Returns the bytes its
@@ -203,10 +217,15 @@ function validateSlab(gpa: usize, slab: usize, c: u32): i64 {
   const free = markFreeSlots(slab);
   if (free < 0 || <u32>free + slabUsed(slab) != handedOut(slab)) return -1;
   let requested: i64 = 0;
+  slabHeld = 0;
   if (!safe) return requested;
   for (let i: u32 = 0; i < capacity; i++) {
     const meta = load<u32>(metaAt(slab, i));
     if (i < handedOut(slab) && !isMarked(i)) {
+      if (meta == 0) {
+        slabHeld++;
+        continue;
+      }
       if (!metaIsUsed(meta) || metaLen(meta) == 0 || metaAlignLog2(meta) > MAX_ALIGN_LOG2
         || classFor(metaLen(meta), metaAlign(meta)) != cls) return -1;
       requested += metaLen(meta);
@@ -215,6 +234,19 @@ function validateSlab(gpa: usize, slab: usize, c: u32): i64 {
     }
   }
   return requested;
+}
+
+/** Whether every slot the quarantine holds is a slot of one of this GPA's slabs, its meta free. */
+function quarantineValid(gpa: usize): bool {
+  const quarantine = quarantineOf(gpa);
+  for (let i: u32 = 0; i < quarantineCount(quarantine); i++) {
+    const slot = quarantineSlot(quarantine, i);
+    const slab = slabOf(slot);
+    if (!isBlock(slab) || !listedAsSlab(gpa, slab) || !couldBeSlot(slot) || load<u32>(metaAt(slab, slotIndex(slab, slot))) != 0) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Checks every slab, every ring, the spare, the directory and the requested-bytes count. */
@@ -226,6 +258,7 @@ export function gpaValidate(gpa: usize): Status {
   let live: u64 = 0;
   let smallBytes: i64 = 0;
   let slotBytes: u64 = 0;
+  let held: u32 = 0;
   for (let c: u32 = 0; c < CLASS_COUNT; c++) {
     let seenFull = false;
     for (let slab = firstSlab(gpa, c); slab != 0; slab = ringAfter(headOf(gpa, c), slab)) {
@@ -235,10 +268,12 @@ export function gpaValidate(gpa: usize): Status {
       const requested = validateSlab(gpa, slab, c);
       if (requested < 0) return fail(Status.CORRUPTION, slab);
       smallBytes += requested;
-      live += slabUsed(slab);
-      slotBytes += <u64>slabUsed(slab) * <u64>slabSize(slab);
+      held += slabHeld;
+      live += slabUsed(slab) - slabHeld;
+      slotBytes += <u64>(slabUsed(slab) - slabHeld) * <u64>slabSize(slab);
     }
   }
+  if (held != quarantineCount(quarantineOf(gpa)) || !quarantineValid(gpa)) return fail(Status.CORRUPTION, quarantineOf(gpa));
   const spare = spareOf(gpa);
   if (spare != 0) {
     if (!isBlock(spare) || slabUsed(spare) != 0 || validateSlab(gpa, spare, CLASS_COUNT) < 0) {

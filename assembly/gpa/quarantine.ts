@@ -1,0 +1,83 @@
+// The quarantine: with safety, a freed slot is held back from reuse for a while, so that a second
+// free of it is still a double free after later allocations (a slot reused last-in first-out
+// would belong to a new owner by then, and the second free would release the new owner's block).
+// Zig's safe mode never reuses an address; a bounded heap cannot afford that, so the quarantine
+// is a bounded FIFO, and the GPA empties it before it takes a slab from its backing allocator:
+// holding slots back never costs memory growth.
+//
+//   quarantine (in the GPA record)     ring (CAPACITY slot addresses, from the backing allocator)
+//   ┌───────┬────────┬───────┐         ┌──────┬──────┬─────┬──────┐
+//   │ table │ oldest │ count │         │ slot │ slot │  …  │ slot │
+//   └───────┴────────┴───────┘         └──────┴──────┴─────┴──────┘
+//
+// A held slot is still counted as used by its slab; its meta word says free (so checkLive sees
+// a double free), and it is on no free list. The ring is taken lazily; without it (the backing
+// allocator had no room) slots are released at once.
+
+import { backingAlloc, backingFree } from "../dispatch";
+
+@unmanaged class Quarantine {
+  table: usize;
+  /** The index in the ring of the oldest held slot. */
+  oldest: u32;
+  count: u32;
+}
+export const QUARANTINE_SIZE: usize = offsetof<Quarantine>();
+
+/** Slots held at most; one backing page holds the ring (exported: the tests hold this many). */
+export const QUARANTINE_SLOTS: u32 = 4096;
+const CAPACITY: u32 = QUARANTINE_SLOTS;
+const RING_BYTES: usize = <usize>CAPACITY << 2;
+const RING_ALIGN: usize = 4;
+
+// @ts-ignore: decorator
+@inline function at(quarantine: usize): Quarantine { return changetype<Quarantine>(quarantine); }
+// @ts-ignore: decorator
+@inline function slotAt(quarantine: usize, index: u32): usize {
+  return at(quarantine).table + (<usize>(index % CAPACITY) << 2);
+}
+
+/** How many slots are held. */
+// @ts-ignore: decorator
+@inline export function quarantineCount(quarantine: usize): u32 { return at(quarantine).count; }
+
+/** The `i`-th held slot, oldest first (i < quarantineCount). */
+export function quarantineSlot(quarantine: usize, i: u32): usize {
+  return load<u32>(slotAt(quarantine, at(quarantine).oldest + i));
+}
+
+/**
+ * Holds `slot` back for `gpa`. Returns the slot that must be released now: the oldest when the
+ * ring is full, `slot` itself when there is no ring, else 0.
+ */
+export function quarantineHold(gpa: usize, quarantine: usize, backing: usize, slot: usize): usize {
+  const q = at(quarantine);
+  if (q.table == 0) {
+    q.table = backingAlloc(gpa, backing, RING_BYTES, RING_ALIGN);
+    if (q.table == 0) return slot;
+  }
+  let released: usize = 0;
+  if (q.count == CAPACITY) released = quarantineRelease(quarantine);
+  store<u32>(slotAt(quarantine, q.oldest + q.count), slot);
+  q.count++;
+  return released;
+}
+
+/** Takes the oldest held slot out of the quarantine; 0 if none is held. */
+export function quarantineRelease(quarantine: usize): usize {
+  const q = at(quarantine);
+  if (q.count == 0) return 0;
+  const slot = load<u32>(slotAt(quarantine, q.oldest));
+  q.oldest = (q.oldest + 1) % CAPACITY;
+  q.count--;
+  return slot;
+}
+
+/** Gives the ring back to `backing`; the quarantine must be empty. */
+export function quarantineEnd(gpa: usize, quarantine: usize, backing: usize): void {
+  assert(quarantineCount(quarantine) == 0, "a quarantine ended with slots held");
+  const q = at(quarantine);
+  if (q.table != 0) backingFree(gpa, backing, q.table, RING_BYTES, RING_ALIGN);
+  q.table = 0;
+  q.oldest = 0;
+}
