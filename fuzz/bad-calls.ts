@@ -217,6 +217,7 @@ export function execBad(world: World, op: BadOp): void {
   const simple = !["double-free", "double-free-reused", "backing-deinit", "raw-realloc", "ongrow-sync"].includes(op.kind);
   const before = simple ? snapshot(world) : "";
   if (!attempt(world, op, node, block)) return;
+  world.count(`bad:${op.kind}`);
   if (simple) checkUnchanged(world, before, `bad call ${op.kind}`);
   checkValidate(world);
 }

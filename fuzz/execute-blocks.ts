@@ -55,6 +55,7 @@ export function execAlloc(world: World, op: Extract<Op, { t: "alloc" }>): void {
     if (!isOutOfMemory(error)) throw error;
   }
   if (view === null) {
+    world.count("out-of-memory");
     ensure(mayFail, "unexpected-out-of-memory", () => `${op.via} of ${bytes} bytes from ${node.type} #${node.id} failed`);
     ensure(predicted !== undefined ? predicted === null : true, "fba-model",
       () => `FBA #${node.id} refused ${bytes} bytes at align ${align}; the model fits them at ${predicted?.ptr}`);
@@ -70,6 +71,7 @@ export function execAlloc(world: World, op: Extract<Op, { t: "alloc" }>): void {
     node.fbaEnd = predicted!.end;
   }
   const block: Block = { id: op.id, owner: node, kind, n: view.length, bytes, ptr, align, view, container: false };
+  world.count(`alloc:${op.via} on ${node.type}`);
   world.addBlock(block);
   checkAligned(block);
   checkFresh(world, block, op);
@@ -143,6 +145,7 @@ export function execResize(world: World, op: Extract<Op, { t: "resize" }>): void
   if (predicted !== undefined) ensure(ok === (predicted !== null), "fba-model",
     () => `FBA #${node.id} ${ok ? "resized" : "refused to resize"} block #${block.id} ${block.bytes} → ${newBytes}; the model disagrees`);
   if (!ok) {
+    world.count("resize-refused");
     ensure(!mustResize(block, newBytes), "resize-must-succeed", () => `${node.type} #${node.id} refused to resize block #${block.id} from ${block.bytes} to ${newBytes} bytes`);
     checkUnchanged(world, before, "a refused resize", [block], node);
     return;
@@ -184,6 +187,7 @@ export function execRealloc(world: World, op: Extract<Op, { t: "realloc" }>): vo
     if (!isOutOfMemory(error)) throw error;
   }
   if (result === null) {
+    world.count("out-of-memory");
     ensure(world.mayRunOut(node), "unexpected-out-of-memory", () => `realloc of block #${block.id} to ${newBytes} bytes on ${node.type} #${node.id} failed`);
     ensure(predicted === undefined || predicted === null, "fba-model", () => `FBA #${node.id} refused a realloc the model fits`);
     checkUnchanged(world, before, "a failed realloc", [block], node);

@@ -27,6 +27,7 @@ export function execGpa(world: World, op: Extract<Op, { t: "gpa" }>): void {
     backing: parent.a, safety: op.safety, memoryLimit: op.limit ?? Infinity, onLeak: () => {},
   }));
   if (gpa === null) return;
+  world.count(`gpa ${op.safety ? "safe" : "unsafe"} on ${parent.type}`);
   world.addNode({ id: op.id, type: "gpa", parent, a: gpa.allocator(), gpa, safety: op.safety, limit: op.limit });
   checkChain(parent);
 }
@@ -36,6 +37,7 @@ export function execArena(world: World, op: Extract<Op, { t: "arena" }>): void {
   if (parent === undefined || world.nodes.has(op.id)) return;
   const arena = orOutOfMemory(world, parent, "new ArenaAllocator", () => new ArenaAllocator(parent.a));
   if (arena === null) return;
+  world.count(`arena on ${parent.type}`);
   world.addNode({ id: op.id, type: "arena", parent, a: arena.allocator(), arena });
 }
 
@@ -54,6 +56,7 @@ export function execFba(world: World, op: Extract<Op, { t: "fba" }>): void {
   world.addBlock(buf);
   const fba = new FixedBufferAllocator(view);
   world.fbasMade++;
+  world.count(`fba on ${parent.type}`);
   world.addNode({ id: op.id, type: "fba", parent, a: fba.allocator(), fba, buf });
   checkChain(parent);
 }

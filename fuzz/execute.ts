@@ -8,6 +8,7 @@ import { execArena, execDeinit, execDrain, execFba, execFbaReset, execGpa, execL
 import { execBad } from "./bad-calls";
 
 export function execute(world: World, op: Op): void {
+  if (op.t !== "alloc" && op.t !== "bad") world.count(op.t === "reset" ? `reset ${JSON.stringify(op.mode).replace(/\d+/, "n")}` : op.t);
   switch (op.t) {
     case "alloc": return execAlloc(world, op);
     case "free": return execFree(world, op);

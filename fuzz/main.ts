@@ -29,6 +29,7 @@ const started = Date.now();
 let done = 0;
 let lastDraw = 0;
 const failures: { seed: number; failure: RunFailure }[] = [];
+const counts = new Map<string, number>();
 
 function progress(seed: number, step: number, force = false): void {
   const now = Date.now();
@@ -47,6 +48,7 @@ for (let i = 0; i < args.seeds; i++) {
     gen: { badKinds, badRate: args.badRate, liveBudget: config.maximumBytes === null ? 48 << 20 : config.maximumBytes >> 1 },
     onStep: (step) => progress(config.seed, step),
   });
+  for (const [event, n] of result.counts) counts.set(event, (counts.get(event) ?? 0) + n);
   if (result.failure === null) {
     done += perSeed;
     continue;
@@ -63,6 +65,8 @@ for (let i = 0; i < args.seeds; i++) {
   out.write(`saved ${path}; replay with: npm run fuzz -- --replay ${path}\n\n`);
 }
 progress(args.seed + args.seeds - 1, 0, true);
+const coverage = [...counts].sort(([x], [y]) => x.localeCompare(y)).map(([event, n]) => `${event} ${n}`);
+out.write(`\ncoverage: ${coverage.join(", ")}`);
 const seconds = (Date.now() - started) / 1000;
 out.write(`\n${failures.length === 0 ? "ok" : "FAILED"}: ${done.toLocaleString("en")} ops over ${args.seeds} seed(s) in ${seconds.toFixed(1)} s `
   + `(${Math.round(done / seconds).toLocaleString("en")} ops/s)${failures.map((f) => `\n  seed ${f.seed}: ${f.failure.check}`).join("")}\n`);

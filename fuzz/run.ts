@@ -18,6 +18,7 @@ export interface RunFailure {
 
 export interface RunResult {
   readonly ops: Op[];
+  readonly counts: ReadonlyMap<string, number>;
   readonly failure: RunFailure | null;
 }
 
@@ -79,9 +80,9 @@ export function runSeed(config: RunConfig, options: SeedOptions): RunResult {
       }
     }
     finish(world);
-    return { ops, failure: null };
+    return { ops, counts: world.counts, failure: null };
   } catch (error) {
-    return { ops, failure: asFailure(step, error) };
+    return { ops, counts: world.counts, failure: asFailure(step, error) };
   }
 }
 

@@ -67,11 +67,17 @@ export class World {
   /** Known defects the run may walk into with legitimate ops (see bad-kinds.ts). */
   defects: ReadonlySet<string> = new Set();
   private otherHeapView: Uint8Array | null = null;
+  /** How often each kind of event happened: the coverage a summary reports. */
+  readonly counts = new Map<string, number>();
 
   constructor(readonly config: RunConfig) {
     this.heap = Heap.create({ viewStrategy: config.strategy, maximumBytes: config.maximumBytes ?? undefined, initialBytes: 1 << 20 });
     this.startPagesInUse = this.heap.stats().pagesInUseBytes;
     this.addNode({ id: 0, type: "page", parent: null, a: this.heap.pageAllocator });
+  }
+
+  count(event: string): void {
+    this.counts.set(event, (this.counts.get(event) ?? 0) + 1);
   }
 
   addNode(init: Pick<AllocNode, "id" | "type" | "parent" | "a"> & Partial<AllocNode>): AllocNode {
