@@ -4,6 +4,7 @@
 
 import { defaultHeap, type Allocator, type Heap } from "./heap";
 import { coreAllocatorOf, type CoreAllocator } from "./core-allocator";
+import { describeValue } from "./checks";
 import { readLeaks, formatLeak, type LeakReport } from "./gpa-leaks";
 import { recordStacks, forgetStacks } from "./gpa-stacks";
 import { GpaClassStat, GpaFlag, GpaStat, GPA_NO_LIMIT, PAGE_SIZE } from "../bindings/abi.generated";
@@ -90,16 +91,22 @@ export class GeneralPurposeAllocator implements Disposable {
   private limit: number;
 
   constructor(options: GeneralPurposeAllocatorOptions = {}) {
-    const backing = options.backing ?? (options.heap ?? defaultHeap()).pageAllocator;
-    if (options.heap !== undefined && backing.heap !== options.heap) {
+    // Every option is read once and checked before the backing's handle is taken: a getter runs
+    // user code, which could deinit() the backing between a check and the core call.
+    const { backing: backingOption, heap, memoryLimit, onLeak, safety, stackTraces } = options;
+    const backing = backingOption ?? (heap ?? defaultHeap()).pageAllocator;
+    if (heap !== undefined && backing.heap !== heap) {
       throw new TypeError("the GPA's backing allocator is on another heap than the `heap` option");
     }
     const parent = coreAllocatorOf(backing, "the GPA's backing allocator");
-    this.limit = checkLimit(options.memoryLimit ?? Infinity);
-    this.onLeak = options.onLeak;
-    const flags = (options.safety === false ? 0 : GpaFlag.SAFETY) | (options.stackTraces === true ? GpaFlag.TRACE : 0);
+    this.limit = checkLimit(memoryLimit ?? Infinity);
+    if (onLeak !== undefined && typeof onLeak !== "function") {
+      throw new TypeError(`onLeak must be a function, got ${describeValue(onLeak)}`);
+    }
+    this.onLeak = onLeak;
+    const flags = (safety === false ? 0 : GpaFlag.SAFETY) | (stackTraces === true ? GpaFlag.TRACE : 0);
     this.gpa = parent.child(parent.core.gpaInit(parent.liveHandle(), flags, coreLimit(this.limit)), "GeneralPurposeAllocator");
-    this.stacks = options.stackTraces === true ? recordStacks(this.gpa) : undefined;
+    this.stacks = stackTraces === true ? recordStacks(this.gpa) : undefined;
   }
 
   /** The Allocator interface of this GPA (the same object every time). */
@@ -110,24 +117,47 @@ export class GeneralPurposeAllocator implements Disposable {
   /**
    * Ends the GPA. Returns "leak" if allocations are still live, after reporting each (to onLeak,
    * else console.error); their memory stays with the backing allocator, as in Zig. Every later
-   * call on the GPA or its allocator throws AllocatorDeinitializedError.
+   * call on the GPA or its allocator throws AllocatorDeinitializedError. The GPA is ended
+   * whatever happens: if onLeak throws, the first error surfaces once it is.
    */
   deinit(): "ok" | "leak" {
-    const leaked = this.detectLeaks();
-    if (this.stacks !== undefined) forgetStacks(this.gpa);
-    this.gpa.core.destroy(this.gpa.liveHandle());
-    this.gpa.retire();
+    const handle = this.gpa.liveHandle();
+    let outcome: { leaked: number; error?: { thrown: unknown } };
+    try {
+      outcome = this.report();
+    } finally {
+      if (this.stacks !== undefined) forgetStacks(this.gpa);
+      this.gpa.core.destroy(handle);
+      this.gpa.retire();
+    }
+    const { leaked, error } = outcome;
+    if (error !== undefined) throw error.thrown;
     return leaked === 0 ? "ok" : "leak";
   }
 
-  /** Reports each live allocation as deinit() does and returns how many there are. */
+  /**
+   * Reports each live allocation as deinit() does and returns how many there are. If onLeak
+   * throws, the rest are still reported, then the first error is thrown.
+   */
   detectLeaks(): number {
+    const { leaked, error } = this.report();
+    if (error !== undefined) throw error.thrown;
+    return leaked;
+  }
+
+  /** Reports every leak, catching what onLeak throws so that one bad report stops nothing. */
+  private report(): { leaked: number; error?: { thrown: unknown } } {
     const leaks = this.leaks();
+    let error: { thrown: unknown } | undefined;
     for (const leak of leaks) {
-      if (this.onLeak !== undefined) this.onLeak(leak);
-      else console.error(formatLeak(leak));
+      try {
+        if (this.onLeak !== undefined) this.onLeak(leak);
+        else console.error(formatLeak(leak));
+      } catch (thrown) {
+        error ??= { thrown };
+      }
     }
-    return leaks.length;
+    return { leaked: leaks.length, error };
   }
 
   /** The live allocations, by address, with the stack that made each when `stackTraces` is on. */
@@ -189,6 +219,7 @@ export const DebugAllocator = GeneralPurposeAllocator;
 export type DebugAllocator = GeneralPurposeAllocator;
 
 function checkLimit(bytes: number): number {
+  if (typeof bytes !== "number") throw new RangeError(`memoryLimit must be a number of bytes or Infinity, got ${describeValue(bytes)}`);
   if (!(bytes === Infinity || (Number.isInteger(bytes) && bytes >= 0))) {
     throw new RangeError(`memoryLimit must be a whole number of bytes or Infinity, got ${bytes}`);
   }
