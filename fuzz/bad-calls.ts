@@ -18,6 +18,8 @@ const BAD_LENGTHS = [-1, 1.5, NaN, Infinity, -Infinity, 2 ** 32, 2 ** 53];
 const BAD_ALIGNS = [0, 3, 6, -8, 131072, 1.5, NaN];
 const BAD_KINDS_ARGS: unknown[] = ["f16", "u128", "", Array, DataView, Object, null, 8];
 const PAGE = 65536;
+/** The longest request, rounded up to its alignment, a GPA size class serves; larger ones are blocks of their own. */
+const MAX_SMALL = 28 * 1024;
 
 const nth = <T>(items: readonly T[], i: number): T => items[i % items.length];
 
@@ -157,12 +159,16 @@ function compound(world: World, op: BadOp, node: AllocNode | undefined, block: B
   const check = `bad:${op.kind}`;
   switch (op.kind) {
     case "double-free":
-    case "double-free-reused": {
-      if (block === null || !block.owner.safety || (op.kind === "double-free-reused" && world.blocks.has(op.variant))) return false;
+    case "double-free-reused":
+    case "double-free-reused-large": {
+      if (block === null || !block.owner.safety || (op.kind !== "double-free" && world.blocks.has(op.variant))) return false;
+      // The quarantine API.md promises holds slots (small blocks); a large block goes back to the backing allocator.
+      const large = Math.ceil(block.bytes / block.align) * block.align > MAX_SMALL;
+      if (op.kind !== "double-free" && large !== (op.kind === "double-free-reused-large")) return false;
       const { ptr, bytes, align, owner } = block;
       const stale = world.viewOf(block);
       freeBlock(world, block, op.variant % 2 === 0);
-      if (op.kind === "double-free-reused") {
+      if (op.kind !== "double-free") {
         // The size class hands out a slot again: with Zig's quarantine, never the one just freed.
         const again = owner.a.rawAlloc(bytes, align);
         if (again === 0) return true;
@@ -214,7 +220,7 @@ function compound(world: World, op: BadOp, node: AllocNode | undefined, block: B
 export function execBad(world: World, op: BadOp): void {
   const node = world.nodes.get(op.on);
   const block = target(world, op);
-  const simple = !["double-free", "double-free-reused", "backing-deinit", "raw-realloc", "ongrow-sync"].includes(op.kind);
+  const simple = !["double-free", "double-free-reused", "double-free-reused-large", "backing-deinit", "raw-realloc", "ongrow-sync"].includes(op.kind);
   const before = simple ? snapshot(world) : "";
   if (!attempt(world, op, node, block)) return;
   world.count(`bad:${op.kind}`);

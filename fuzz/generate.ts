@@ -6,7 +6,7 @@
 import type { Op, ResetModeOp } from "./ops";
 import type { AllocNode, Block, World } from "./world";
 import type { Rng } from "./rng";
-import type { BadKind } from "./bad-kinds";
+import { isCall, type BadKind } from "./bad-kinds";
 import { KIND_NAMES, sizeOf } from "./kinds";
 
 export interface GenOptions {
@@ -22,13 +22,17 @@ export class Generator {
   private nextId = 1;
   private liveBytes = 0;
 
-  constructor(private readonly rng: Rng, private readonly options: GenOptions) {}
+  private readonly calls: BadKind[];
+
+  constructor(private readonly rng: Rng, private readonly options: GenOptions) {
+    this.calls = options.badKinds.filter(isCall);
+  }
 
   next(world: World): Op {
     const r = this.rng;
     this.liveBytes = 0;
     for (const node of world.nodes.values()) this.liveBytes += node.liveBytes;
-    if (this.options.badKinds.length > 0 && r.chance(this.options.badRate)) return this.bad(world);
+    if (this.calls.length > 0 && r.chance(this.options.badRate)) return this.bad(world);
     if (r.chance(0.03)) return this.stackOp(world);
     const blocks = [...world.blocks.values()].filter((b) => !b.container);
     const node = this.pickNode(world);
@@ -126,10 +130,10 @@ export class Generator {
 
   private bad(world: World): Op {
     const r = this.rng;
-    const kind = r.pick(this.options.badKinds);
+    const kind = r.pick(this.calls);
     const blocks = [...world.blocks.values()];
     const block = blocks.length > 0 ? r.pick(blocks).id : -1;
-    const variant = kind === "double-free-reused" ? this.id() : r.int(0, 1 << 16);
+    const variant = kind === "double-free-reused" || kind === "double-free-reused-large" ? this.id() : r.int(0, 1 << 16);
     return { t: "bad", kind, block, on: this.pickNode(world).id, variant };
   }
 }
