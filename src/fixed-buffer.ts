@@ -2,7 +2,7 @@
 
 import { heapOfBuffer, type Allocator, type Heap } from "./heap";
 import { coreAllocatorOf, type CoreAllocator } from "./core-allocator";
-import type { View } from "./kinds";
+import { checkView, type View } from "./kinds";
 import { checkOffset } from "./checks";
 import { DetachedViewError } from "./errors";
 
@@ -28,7 +28,7 @@ export class FixedBufferAllocator {
   private readonly fixed: CoreAllocator<Heap>;
 
   constructor(buffer: View) {
-    const heap = ArrayBuffer.isView(buffer) ? heapOfBuffer(buffer.buffer) : undefined;
+    const heap = ArrayBuffer.isView(buffer) && !(buffer instanceof DataView) ? heapOfBuffer(buffer.buffer) : undefined;
     if (heap === undefined) throw new TypeError("the buffer must be a typed-array view into a heap's memory");
     const root = coreAllocatorOf(heap.pageAllocator, "the heap's page allocator");
     if (root.linear.isDetached(buffer.buffer)) throw new DetachedViewError();
@@ -57,8 +57,10 @@ export class FixedBufferAllocator {
 
   /** Whether all of `view` lies inside the buffer. */
   ownsSlice(view: View): boolean {
-    if (heapOfBuffer(view.buffer) !== this.fixed.heap) return false;
-    if (this.fixed.linear.isDetached(view.buffer)) throw new DetachedViewError();
+    checkView(view);
+    const buffer = view.buffer;
+    if (heapOfBuffer(buffer) !== this.fixed.heap) return false;
+    if (this.fixed.linear.isDetached(buffer)) throw new DetachedViewError();
     return this.fixed.core.fixedOwns(this.fixed.liveHandle(), view.byteOffset, view.byteLength) !== 0;
   }
 }

@@ -16,24 +16,36 @@ import { ArenaAllocator } from "./arena";
  */
 export function withArena<T>(backing: Allocator, body: (alloc: Allocator, arena: ArenaAllocator) => T): T {
   const arena = new ArenaAllocator(backing);
-  let result: T;
-  try {
-    result = body(arena.allocator(), arena);
-  } catch (error) {
+  // Exactly once whatever the result does: a thenable may settle twice, or settle and then throw.
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
     arena.deinit();
+  };
+  try {
+    const result = body(arena.allocator(), arena);
+    const then = thenOf(result);
+    if (then === undefined) {
+      end();
+      return result;
+    }
+    return then.call(
+      result,
+      (value: unknown) => { end(); return value; },
+      (error: unknown) => { end(); throw error; },
+    ) as T;
+  } catch (error) {
+    end();
     throw error;
   }
-  if (isThenable(result)) {
-    return result.then(
-      (value) => { arena.deinit(); return value; },
-      (error: unknown) => { arena.deinit(); throw error; },
-    ) as T;
-  }
-  arena.deinit();
-  return result;
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === "object" || typeof value === "function") && value !== null
-    && typeof (value as PromiseLike<unknown>).then === "function";
+type Then = (onFulfilled: (value: unknown) => unknown, onRejected: (error: unknown) => never) => unknown;
+
+/** The `then` method of a thenable `value`, read once (it may be a getter); undefined otherwise. */
+function thenOf(value: unknown): Then | undefined {
+  if (!((typeof value === "object" || typeof value === "function") && value !== null)) return undefined;
+  const then: unknown = (value as { then?: unknown }).then;
+  return typeof then === "function" ? then as Then : undefined;
 }
