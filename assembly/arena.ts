@@ -57,8 +57,19 @@ export enum ResetMode { FREE_ALL = 0, RETAIN_CAPACITY = 1, RETAIN_WITH_LIMIT = 2
 @inline function chunkAt(chunk: usize): Chunk { return changetype<Chunk>(chunk); }
 // @ts-ignore: decorator
 @inline function chunkLen(chunk: usize): usize { return chunkAt(chunk).len; }
+/**
+ * The chunk after `chunk`, or 0 at the end of the list. A link that leaves memory ends the walk
+ * too: damaged metadata, which validate() reports, must not trap or hang a walk.
+ */
 // @ts-ignore: decorator
-@inline function chunkNext(chunk: usize): usize { return chunkAt(chunk).next; }
+@inline function chunkNext(chunk: usize): usize {
+  const next = chunkAt(chunk).next;
+  return <u64>next + <u64>CHUNK_HEADER <= (<u64>memory.size() << 16) ? next : 0;
+}
+
+/** More chunks than memory could hold headers for: a walk that long is a cycle. */
+// @ts-ignore: decorator
+@inline function chunkBudget(): u64 { return (<u64>memory.size() << 16) / <u64>CHUNK_HEADER; }
 // @ts-ignore: decorator
 @inline function firstChunk(arena: usize): usize { return load<u32>(arena + FIRST); }
 // @ts-ignore: decorator
@@ -132,7 +143,8 @@ function arenaAllocSlow(arena: usize, n: usize, align: usize): usize {
 function ownsInOlderChunks(arena: usize, ptr: usize, len: usize): bool {
   const first = firstChunk(arena);
   if (first == 0) return false;
-  for (let chunk = chunkNext(first); chunk != 0; chunk = chunkNext(chunk)) {
+  let budget = chunkBudget();
+  for (let chunk = chunkNext(first); chunk != 0 && budget-- != 0; chunk = chunkNext(chunk)) {
     if (ptr >= chunk + CHUNK_HEADER && <u64>ptr + <u64>len <= <u64>chunk + <u64>chunkLen(chunk)) return true;
   }
   return false;
@@ -151,7 +163,8 @@ function arenaResize(arena: usize, ptr: usize, len: usize, newLen: usize, _align
 /** Bytes the arena can hand out without asking its backing allocator: every chunk's buffer. */
 export function arenaCapacity(arena: usize): usize {
   let total: usize = 0;
-  for (let chunk = firstChunk(arena); chunk != 0; chunk = chunkNext(chunk)) {
+  let budget = chunkBudget();
+  for (let chunk = firstChunk(arena); chunk != 0 && budget-- != 0; chunk = chunkNext(chunk)) {
     total += chunkLen(chunk) - CHUNK_HEADER;
   }
   return total;
@@ -161,7 +174,8 @@ export function arenaCapacity(arena: usize): usize {
 function releaseChunks(arena: usize, keep: usize): void {
   const backing = backingOf(arena);
   let chunk = firstChunk(arena);
-  while (chunk != keep) {
+  let budget = chunkBudget();
+  while (chunk != keep && chunk != 0 && budget-- != 0) {
     const next = chunkNext(chunk);
     assert(chunkLen(chunk) >= CHUNK_HEADER, "an arena chunk shorter than its header");
     backingFree(arena, backing, chunk, chunkLen(chunk), CHUNK_ALIGN);
@@ -187,7 +201,8 @@ export function arenaReset(arena: usize, mode: ResetMode, limit: usize): bool {
   }
   // Keep only the oldest chunk, then make it exactly `retained` bytes long.
   let oldest = firstChunk(arena);
-  while (chunkNext(oldest) != 0) oldest = chunkNext(oldest);
+  let budget = chunkBudget();
+  while (chunkNext(oldest) != 0 && budget-- != 0) oldest = chunkNext(oldest);
   releaseChunks(arena, oldest);
   const totalLen = retained + CHUNK_HEADER;
   const backing = backingOf(arena);

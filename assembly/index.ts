@@ -6,7 +6,7 @@
 
 import { Status, fail, clearStatus, getLastStatus, getLastAddress } from "./status";
 import { pageInit, pageReserve, pageValidate, pageFirst, pageTop, pageCounters, PAGE } from "./page";
-import { newRecord, firstRecord, nextRecord, vtableAddressOf, referenceOf } from "./records";
+import { RECORD_SIZE, newRecord, firstRecord, nextRecord, vtableAddressOf, referenceOf } from "./records";
 import * as dispatch from "./dispatch";
 import { ARENA, arenaAlloc } from "./arena";
 import { isVTable } from "./vtable";
@@ -71,7 +71,10 @@ export function topPage(): u32 { return pageTop(); }
 /** Walks the page map and every live allocator's metadata; the first broken invariant found. */
 export function validate(): Status {
   let status = pageValidate();
+  // Bounded by the records memory could hold, so a cycle in the list is corruption, not a hang.
+  let budget = (<u64>memory.size() << 16) / <u64>RECORD_SIZE;
   for (let record = firstRecord(); record != 0 && status == Status.OK; record = nextRecord(record)) {
+    if (budget-- == 0) return fail(Status.CORRUPTION, record);
     status = isVTable(vtableAddressOf(record)) ? dispatch.validateAllocator(record) : fail(Status.CORRUPTION, record);
   }
   return status;

@@ -166,12 +166,24 @@ function release(page: u32, pages: u32): void {
   }
 }
 
+/** Whether `page` can start a free run: a page map entry says so. Checked before reading it. */
+// @ts-ignore: decorator
+@inline function isFreeRun(page: u32): bool {
+  return page >= firstPage && page < top && stateOf(page) == PageState.FREE;
+}
+
 /** Takes a run of `pages` pages: first fit from the bins, else from the wilderness. 0 if none. */
 function acquire(pages: u32, owner: usize): u32 {
   for (let bin = binOf(pages); bin < BIN_COUNT; bin++) {
     let run = load<u32>(binHeads + (bin << 2));
-    while (run != 0 && runPages(run) < pages) run = load<u32>(pageAddress(run) + RUN_NEXT);
+    // A bin holds fewer runs than there are pages: a longer walk is a cycle in damaged metadata.
+    let budget = maxPages;
+    while (run != 0 && isFreeRun(run) && runPages(run) < pages && budget-- != 0) run = load<u32>(pageAddress(run) + RUN_NEXT);
     if (run == 0) continue;
+    if (!isFreeRun(run) || budget == 0) {
+      fail(Status.CORRUPTION, pageAddress(run));
+      return 0;
+    }
     const found = unlinkFree(run);
     if (found > pages) linkFree(run + pages, found - pages);
     markUsed(run, pages, owner);

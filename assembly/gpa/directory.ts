@@ -90,21 +90,27 @@ export function dirFind(dir: usize, key: usize): usize {
   if (table == 0 || key == 0) return 0;
   const mask = dirCapacity(dir) - 1;
   let i = home(key, mask + 1);
-  while (true) {
+  // At most half full, so an empty entry ends every probe; a full table is damaged metadata.
+  for (let probes = mask + 1; probes != 0; probes--) {
     const entry = table + <usize>i * ENTRY_SIZE;
     const found = entryKey(entry);
     if (found == key) return entry;
     if (found == 0) return 0;
     i = (i + 1) & mask;
   }
+  return 0;
 }
 
 /** The empty entry where `key` goes in `table`, which must not hold it. */
 function probeEmpty(table: usize, capacity: u32, key: usize): usize {
   const mask = capacity - 1;
   let i = home(key, capacity);
-  while (entryKey(table + <usize>i * ENTRY_SIZE) != 0) i = (i + 1) & mask;
-  return table + <usize>i * ENTRY_SIZE;
+  for (let probes = capacity; probes != 0; probes--) {
+    const entry = table + <usize>i * ENTRY_SIZE;
+    if (entryKey(entry) == 0) return entry;
+    i = (i + 1) & mask;
+  }
+  return 0;
 }
 
 /** Doubles the table; false, changing nothing, if the backing allocator has no room. */
@@ -117,7 +123,8 @@ function dirGrow(gpa: usize, dir: usize, backing: usize): bool {
   memory.fill(table, 0, <usize>capacity * ENTRY_SIZE);
   for (let i: u32 = 0; i < oldCapacity; i++) {
     const entry = oldTable + <usize>i * ENTRY_SIZE;
-    if (entryKey(entry) != 0) memory.copy(probeEmpty(table, capacity, entryKey(entry)), entry, ENTRY_SIZE);
+    const empty = entryKey(entry) != 0 ? probeEmpty(table, capacity, entryKey(entry)) : 0;
+    if (empty != 0) memory.copy(empty, entry, ENTRY_SIZE);
   }
   if (oldTable != 0) backingFree(gpa, backing, oldTable, <usize>oldCapacity * ENTRY_SIZE, TABLE_ALIGN);
   store<u32>(dir + TABLE, table);
@@ -139,6 +146,7 @@ export function dirPut(dir: usize, key: usize, len: usize, kind: EntryKind, deta
   let entry = dirFind(dir, key);
   if (entry == 0) {
     entry = probeEmpty(dirTable(dir), dirCapacity(dir), key);
+    if (entry == 0) return; // a full table: damaged metadata, which validate() reports
     store<u32>(entry + KEY, key);
     store<u32>(dir + USED, dirUsed(dir) + 1);
   }
@@ -151,7 +159,7 @@ export function dirRemove(dir: usize, entry: usize): void {
   const capacity = dirCapacity(dir);
   const mask = capacity - 1;
   let hole = <u32>((entry - table) / ENTRY_SIZE);
-  for (let i = (hole + 1) & mask; ; i = (i + 1) & mask) {
+  for (let i = (hole + 1) & mask, probes = capacity; probes != 0; i = (i + 1) & mask, probes--) {
     const next = table + <usize>i * ENTRY_SIZE;
     const key = entryKey(next);
     if (key == 0) break;

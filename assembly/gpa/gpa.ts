@@ -242,7 +242,9 @@ function holdSlot(gpa: usize, slot: usize): void {
 /** Gives every slot the quarantine holds back to its slab. */
 function releaseQuarantine(gpa: usize): void {
   const quarantine = quarantineOf(gpa);
-  for (let slot = quarantineRelease(quarantine); slot != 0; slot = quarantineRelease(quarantine)) smallFree(gpa, slot);
+  for (let slot = quarantineRelease(quarantine); slot != 0; slot = quarantineRelease(quarantine)) {
+    if (couldBeSlot(slot)) smallFree(gpa, slot);
+  }
 }
 
 /** `slab` has no slot in use: it becomes the spare, or goes back to the backing allocator. */

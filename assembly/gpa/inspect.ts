@@ -16,7 +16,7 @@ import { SLAB_MASK, SLAB_SIZE, HEADER_AT, CLASS_COUNT, classFor, classSize, capa
 import { EntryKind, dirFind, dirCapacity, dirUsed, dirBytes, dirReaches, dirNext, entryKey, entryLen, entryKind,
   entryDetail } from "./directory";
 import { isSafe, directoryOf, headOf, spareOf, firstSlab, gpaRequested, backingOf, quarantineOf } from "./gpa";
-import { quarantineCount, quarantineSlot } from "./quarantine";
+import { QUARANTINE_SLOTS, quarantineCount, quarantineSlot } from "./quarantine";
 import { pageIsReference } from "../page";
 
 /** One bit per slot of a slab: as many as the smallest class puts in a slab without meta. */
@@ -63,6 +63,10 @@ function markFreeSlots(slab: usize): i32 {
   return <u32>((slabBump(slab) - slab) / slabSize(slab));
 }
 
+/** More slabs than memory has pages: a ring walk that long is a cycle in damaged metadata. */
+// @ts-ignore: decorator
+@inline function slabBudget(): u32 { return <u32>memory.size(); }
+
 /** The large allocation after `entry` in the directory (0: from the start); 0 after the last. */
 function nextLarge(dir: usize, entry: usize): usize {
   do entry = dirNext(dir, entry); while (entry != 0 && entryKind(entry) != EntryKind.LARGE);
@@ -73,7 +77,7 @@ function nextLarge(dir: usize, entry: usize): usize {
 export function gpaLiveCount(gpa: usize): u32 {
   let count: u32 = 0;
   for (let c: u32 = 0; c < CLASS_COUNT; c++) {
-    for (let slab = firstSlab(gpa, c); slab != 0; slab = ringAfter(headOf(gpa, c), slab)) count += slabUsed(slab);
+    for (let slab = firstSlab(gpa, c), walk = slabBudget(); slab != 0 && walk-- != 0; slab = ringAfter(headOf(gpa, c), slab)) count += slabUsed(slab);
   }
   count -= quarantineCount(quarantineOf(gpa));
   const dir = directoryOf(gpa);
@@ -98,7 +102,7 @@ export function gpaLeaks(gpa: usize, skip: u32): u32 {
   const safe = isSafe(gpa);
   let count: u32 = 0;
   for (let c: u32 = 0; c < CLASS_COUNT; c++) {
-    for (let slab = firstSlab(gpa, c); slab != 0; slab = ringAfter(headOf(gpa, c), slab)) {
+    for (let slab = firstSlab(gpa, c), walk = slabBudget(); slab != 0 && walk-- != 0; slab = ringAfter(headOf(gpa, c), slab)) {
       markFreeSlots(slab);
       const size = slabSize(slab);
       const slots = handedOut(slab);
@@ -147,7 +151,7 @@ export function gpaStats(gpa: usize): usize {
   for (let c: u32 = 0; c < CLASS_COUNT; c++) {
     let classSlabs: u32 = 0;
     let classLive: u32 = 0;
-    for (let slab = firstSlab(gpa, c); slab != 0; slab = ringAfter(headOf(gpa, c), slab)) {
+    for (let slab = firstSlab(gpa, c), walk = slabBudget(); slab != 0 && walk-- != 0; slab = ringAfter(headOf(gpa, c), slab)) {
       classSlabs++;
       classLive += slabUsed(slab);
     }
@@ -160,7 +164,7 @@ export function gpaStats(gpa: usize): usize {
   }
   // Held slots are counted as used by their slabs, but are free to the GPA's user.
   const quarantine = quarantineOf(gpa);
-  for (let i: u32 = 0; i < quarantineCount(quarantine); i++) {
+  for (let i: u32 = 0; i < min(quarantineCount(quarantine), QUARANTINE_SLOTS); i++) {
     const word = <usize>GpaStat.COUNT + <usize>slabClass(slabOf(quarantineSlot(quarantine, i))) * <usize>GpaClassStat.COUNT
       + <usize>GpaClassStat.LIVE;
     store<u32>(statsBlock + (word << 2), load<u32>(statsBlock + (word << 2)) - 1);
@@ -239,7 +243,7 @@ function validateSlab(gpa: usize, slab: usize, c: u32): i64 {
 /** Whether every slot the quarantine holds is a slot of one of this GPA's slabs, its meta free. */
 function quarantineValid(gpa: usize): bool {
   const quarantine = quarantineOf(gpa);
-  for (let i: u32 = 0; i < quarantineCount(quarantine); i++) {
+  for (let i: u32 = 0; i < min(quarantineCount(quarantine), QUARANTINE_SLOTS); i++) {
     const slot = quarantineSlot(quarantine, i);
     const slab = slabOf(slot);
     if (!isBlock(slab) || !listedAsSlab(gpa, slab) || !couldBeSlot(slot) || load<u32>(metaAt(slab, slotIndex(slab, slot))) != 0) {
@@ -261,7 +265,7 @@ export function gpaValidate(gpa: usize): Status {
   let held: u32 = 0;
   for (let c: u32 = 0; c < CLASS_COUNT; c++) {
     let seenFull = false;
-    for (let slab = firstSlab(gpa, c); slab != 0; slab = ringAfter(headOf(gpa, c), slab)) {
+    for (let slab = firstSlab(gpa, c), walk = slabBudget(); slab != 0 && walk-- != 0; slab = ringAfter(headOf(gpa, c), slab)) {
       if (++slabs > budget || !isBlock(slab) || !ringLinked(slab) || slabUsed(slab) == 0
         || (seenFull && !slabIsFull(slab))) return fail(Status.CORRUPTION, slab);
       seenFull = seenFull || slabIsFull(slab);
@@ -273,7 +277,7 @@ export function gpaValidate(gpa: usize): Status {
       slotBytes += <u64>(slabUsed(slab) - slabHeld) * <u64>slabSize(slab);
     }
   }
-  if (held != quarantineCount(quarantineOf(gpa)) || !quarantineValid(gpa)) return fail(Status.CORRUPTION, quarantineOf(gpa));
+  if (held != quarantineCount(quarantineOf(gpa)) || held > QUARANTINE_SLOTS || !quarantineValid(gpa)) return fail(Status.CORRUPTION, quarantineOf(gpa));
   const spare = spareOf(gpa);
   if (spare != 0) {
     if (!isBlock(spare) || slabUsed(spare) != 0 || validateSlab(gpa, spare, CLASS_COUNT) < 0) {

@@ -57,7 +57,7 @@ export function quarantineHold(gpa: usize, quarantine: usize, backing: usize, sl
     if (q.table == 0) return slot;
   }
   let released: usize = 0;
-  if (q.count == CAPACITY) released = quarantineRelease(quarantine);
+  if (q.count >= CAPACITY) released = quarantineRelease(quarantine);
   store<u32>(slotAt(quarantine, q.oldest + q.count), slot);
   q.count++;
   return released;
@@ -66,7 +66,7 @@ export function quarantineHold(gpa: usize, quarantine: usize, backing: usize, sl
 /** Takes the oldest held slot out of the quarantine; 0 if none is held. */
 export function quarantineRelease(quarantine: usize): usize {
   const q = at(quarantine);
-  if (q.count == 0) return 0;
+  if (q.count == 0 || q.table == 0) return 0;
   const slot = load<u32>(slotAt(quarantine, q.oldest));
   q.oldest = (q.oldest + 1) % CAPACITY;
   q.count--;

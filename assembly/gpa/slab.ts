@@ -184,8 +184,11 @@ export function slabFormat(slab: usize, c: u32, safe: bool): void {
 @inline export function slabPop(slab: usize): usize {
   assert(!slabIsFull(slab), "a slot taken from a full slab");
   let slot = slabFreeHead(slab);
-  if (slot != 0) {
-    store<u32>(slab + FREE, load<u32>(linkAt(slab, slot)));
+  if (slot != 0 && slabOf(slot) == slab) {
+    const next: usize = load<u32>(linkAt(slab, slot));
+    // A link out of its slab is damaged metadata: drop the rest of the list rather than hand
+    // out memory that another block may hold (validate() reports the damage).
+    store<u32>(slab + FREE, slabOf(next) == slab ? next : 0);
   } else {
     slot = slabBump(slab);
     store<u32>(slab + BUMP, slot + slabSize(slab));

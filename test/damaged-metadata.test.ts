@@ -1,0 +1,63 @@
+// Damaged metadata: a walk over it never hangs and never hands out memory another block holds;
+// validate() names the damage with HeapCorruptionError. Each test breaks one word the library
+// wrote, at the offsets its layouts draw (records.ts, page.ts, arena.ts, gpa/slab.ts).
+
+import { describe, expect, it } from "vitest";
+import { BUMP_START, ARENA_REGION } from "../bindings/abi.generated";
+import { ArenaAllocator, GeneralPurposeAllocator, HeapCorruptionError } from "../src/index";
+import { smallHeap, PAGE } from "./support/heaps";
+
+const RECORD_NEXT = 4;
+const RUN_NEXT = 4;
+const CHUNK_HEADER = 8;
+
+describe("damaged metadata", () => {
+  it("a record list that loops on itself: validate() throws instead of hanging", () => {
+    const heap = smallHeap();
+    const arena = new ArenaAllocator(heap.pageAllocator);
+    const handle = arena.allocator().handle;
+    heap.u32[(handle + RECORD_NEXT) / 4] = handle;
+    expect(() => heap.validate()).toThrow(HeapCorruptionError);
+  });
+
+  it("a free page run whose link points at itself: allocation ends, validate() throws", () => {
+    const heap = smallHeap();
+    const p = heap.pageAllocator;
+    const runs = [p.rawAlloc(PAGE), p.rawAlloc(2 * PAGE), p.rawAlloc(PAGE)];
+    p.rawFree(runs[1], 2 * PAGE); // a two-page run, in the bin a three-page request scans
+    heap.u32[(runs[1] + RUN_NEXT) / 4] = runs[1] / PAGE;
+    expect(p.rawAlloc(3 * PAGE)).toBe(0);
+    expect(() => heap.validate()).toThrow(HeapCorruptionError);
+  });
+
+  it("an arena chunk list that loops: queryCapacity, reset and deinit end", () => {
+    const heap = smallHeap();
+    const arena = new ArenaAllocator(heap.pageAllocator);
+    const a = arena.allocator();
+    a.rawAlloc(100);
+    a.rawAlloc(200_000); // a second chunk
+    const chunk = heap.u32[(a.handle + ARENA_REGION + BUMP_START) / 4] - CHUNK_HEADER;
+    heap.u32[chunk / 4] = chunk;
+    expect(arena.queryCapacity()).toBeGreaterThan(0);
+    expect(() => heap.validate()).toThrow(HeapCorruptionError);
+    arena.reset("free_all");
+    arena.deinit();
+  });
+
+  it("a slab free list that leaves its slab: the next allocation does not overlap a live block", () => {
+    const heap = smallHeap();
+    const a = new GeneralPurposeAllocator({ heap, safety: false }).allocator();
+    const live = a.rawAlloc(64);
+    const x = a.rawAlloc(64);
+    const y = a.rawAlloc(64);
+    a.rawFree(y, 64);
+    a.rawFree(x, 64);
+    // Without safety a free slot holds the link to the next: point x's at a live block elsewhere.
+    const elsewhere = heap.pageAllocator.rawAlloc(PAGE);
+    heap.u32[x / 4] = elsewhere;
+    expect(a.rawAlloc(64)).toBe(x);
+    const next = a.rawAlloc(64);
+    expect(next).not.toBe(elsewhere);
+    expect(next).not.toBe(live);
+  });
+});
