@@ -178,7 +178,10 @@ function acquire(pages: u32, owner: usize): u32 {
     let run = load<u32>(binHeads + (bin << 2));
     // A bin holds fewer runs than there are pages: a longer walk is a cycle in damaged metadata.
     let budget = maxPages;
-    while (run != 0 && isFreeRun(run) && runPages(run) < pages && budget-- != 0) run = load<u32>(pageAddress(run) + RUN_NEXT);
+    while (run != 0 && isFreeRun(run) && runPages(run) < pages && budget != 0) {
+      run = load<u32>(pageAddress(run) + RUN_NEXT);
+      budget--;
+    }
     if (run == 0) continue;
     if (!isFreeRun(run) || budget == 0) {
       fail(Status.CORRUPTION, pageAddress(run));
