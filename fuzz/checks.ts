@@ -60,6 +60,24 @@ export function checkNode(node: AllocNode): void {
   }
 }
 
+/**
+ * invariant: a safety GPA's leaks() lists every live block of the model, at its offset and
+ * length, and (with no arena stacked on it, whose chunks are allocations too) nothing else.
+ */
+export function checkLeaks(node: AllocNode): void {
+  if (node.gpa === null || !node.safety) return;
+  const listed = new Map(node.gpa.leaks().map((leak) => [leak.ptr, leak.len]));
+  let live = 0;
+  for (const block of node.blocks) {
+    if (block.bytes === 0) continue;
+    live++;
+    ensure(listed.get(block.ptr) === block.bytes, "gpa-leaks",
+      () => `GPA #${node.id}: leaks() lists ${listed.get(block.ptr) ?? "nothing"} at block #${block.id}'s offset ${block.ptr}, model ${block.bytes} bytes`);
+  }
+  const stacked = [...node.children].some((child) => child.arena !== null);
+  ensure(stacked || listed.size === live, "gpa-leaks", () => `GPA #${node.id}: leaks() lists ${listed.size} allocations, model ${live}`);
+}
+
 /** checkNode for `node` and every allocator it is stacked on. */
 export function checkChain(node: AllocNode): void {
   for (let n: AllocNode | null = node; n !== null; n = n.parent) checkNode(n);
@@ -110,7 +128,10 @@ export function checkAll(world: World): void {
     checkAligned(block);
     checkContents(world, block, u8);
   }
-  for (const node of world.nodes.values()) checkNode(node);
+  for (const node of world.nodes.values()) {
+    checkNode(node);
+    checkLeaks(node);
+  }
   checkOverlap(world);
   checkValidate(world);
 }
