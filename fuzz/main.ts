@@ -12,7 +12,15 @@ import { shrink } from "./shrink";
 import { pseudoCode } from "./pseudo";
 import { saveFailure, type FailureFile } from "./report";
 
-const args = parseArgs(process.argv.slice(2));
+const args = (() => {
+  try {
+    return parseArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error(`fuzz: ${(error as Error).message}\nusage: npm run fuzz -- --ops N --seed S [--seeds K] [--strategy plain|shared|resizable] `
+      + "[--every K] [--known-defects on|off] [--all-bad-calls] [--bad-calls a,b] [--bad-rate F] [--shrink-seconds T] [--replay file.json]");
+    process.exit(2);
+  }
+})();
 const out = process.stdout;
 
 if (args.replay !== null) {

@@ -3,6 +3,7 @@
 
 import type { Op } from "./ops";
 import type { RunConfig } from "./world";
+import { BAD_KINDS } from "./bad-kinds";
 
 const a = (id: number): string => (id === 0 ? "heap.pageAllocator" : `a${id}`);
 
@@ -27,7 +28,7 @@ function line(op: Op): string {
     case "resize": return op.via === "view" ? `b${op.id} = owner(b${op.id}).resize(b${op.id}, ${op.n}) ?? b${op.id};`
       : `owner(b${op.id}).${op.via === "raw" ? "rawResize" : "rawRemap"}(ptr(b${op.id}), len(b${op.id}), ${op.n} * elementSize, align(b${op.id}));`;
     case "realloc": return `b${op.id} = owner(b${op.id}).realloc(b${op.id}, ${op.n});`;
-    case "bad": return `/* bad call ${op.kind} */ badCall("${op.kind}", { block: b${op.block}, allocator: ${a(op.on)}, variant: ${op.variant} });`;
+    case "bad": return `badCall("${op.kind}", { block: b${op.block}, allocator: ${a(op.on)}, variant: ${op.variant} }); // ${BAD_KINDS[op.kind].what}`;
   }
 }
 
