@@ -67,9 +67,10 @@ export class CoreAllocator<H extends object = object> {
     this.record = 0;
   }
 
-  // Every method below that calls the core runs the growth listeners right after the call
-  // (`if (this.linear.pendingGrowth) this.linear.flushGrowth()`) and only then makes the view it
-  // returns: a listener may allocate and, under "plain", grow memory again. What it needs of a
+  // Every method below whose core call may grow memory runs the growth listeners right after the
+  // call (`if (this.linear.pendingGrowth) this.linear.flushGrowth()`) and only then makes the view
+  // it returns: a listener may allocate and, under "plain", grow memory again. free and rawFree
+  // skip the check: the core only gives memory back there, it never grows it. What it needs of a
   // view it was given (kind, offset, length, buffer) it reads before the call, since a growth
   // detaches that view under "plain".
 
@@ -108,7 +109,6 @@ export class CoreAllocator<H extends object = object> {
     const ptr = view.byteOffset;
     const len = view.byteLength;
     const status = this.core.free(handle, ptr, len, ANY_ALIGN);
-    if (this.linear.pendingGrowth) this.linear.flushGrowth();
     if (status !== Status.OK) throw this.misuse(status, ptr, len);
   }
 
@@ -211,7 +211,6 @@ export class CoreAllocator<H extends object = object> {
   rawFree(ptr: number, len: number, align: number = DEFAULT_RAW_ALIGN): void {
     const handle = this.liveHandle();
     const status = this.core.free(handle, checkOffset(ptr), byteLength(len, 1), checkAlign(align));
-    if (this.linear.pendingGrowth) this.linear.flushGrowth();
     if (status !== Status.OK) throw this.misuse(status, ptr, len);
   }
 
