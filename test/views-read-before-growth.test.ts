@@ -3,8 +3,8 @@
 // it, the detached view says offset 0 and length 0.
 
 import { describe, expect, it } from "vitest";
-import { ArenaAllocator, type Heap } from "../src/index";
-import { PAGE, smallHeap } from "./support/heaps";
+import type { Heap } from "../src/index";
+import { PAGE, arenaOnPages, smallHeap } from "./support/heaps";
 
 /** A "plain" heap with every free page taken, so that the next page allocation grows memory. */
 function fullPlainHeap(): Heap {
@@ -39,10 +39,8 @@ describe("an operation that grows memory under \"plain\" reads the view it was g
     heap.validate();
   });
 
-  it("resize in place of the last arena allocation keeps its offset and kind", () => {
-    const heap = fullPlainHeap();
-    const arena = new ArenaAllocator(heap.pageAllocator);
-    const a = arena.allocator();
+  it("resize in place of the last arena allocation, on a heap with no free page, keeps its offset and kind", () => {
+    const { heap, arena, a } = arenaOnPages(fullPlainHeap());
     const xs = a.alloc("i16", 4);
     xs.set([1, 2, 3, 4]);
     const grown = a.resize(xs, 16);
@@ -54,9 +52,7 @@ describe("an operation that grows memory under \"plain\" reads the view it was g
   });
 
   it("realloc of the last arena allocation that opens a chunk by growing memory keeps the elements", () => {
-    const heap = fullPlainHeap();
-    const arena = new ArenaAllocator(heap.pageAllocator);
-    const a = arena.allocator();
+    const { heap, arena, a } = arenaOnPages(fullPlainHeap());
     const xs = a.alloc("f32", 4);
     xs.set([0.5, 1.5, 2.5, 3.5]);
     const grows = heap.stats().grows;
