@@ -3,6 +3,7 @@
 
 import type { CoreAllocator } from "./core-allocator";
 import type { Heap } from "./heap";
+import type { AllocationStacks } from "./gpa-stacks";
 import { LEAK_BATCH, LeakField } from "../bindings/abi.generated";
 
 /** One live allocation of a GeneralPurposeAllocator, as deinit(), detectLeaks() and leaks() report it. */
@@ -28,7 +29,7 @@ export interface LeakReport {
  * writes them in batches to a static area of its own, so listing them never allocates (it works
  * on a full heap, and never grows memory under the caller's views).
  */
-export function readLeaks(gpa: CoreAllocator<Heap>, stacks: ReadonlyMap<number, string> | undefined): LeakReport[] {
+export function readLeaks(gpa: CoreAllocator<Heap>, stacks: AllocationStacks | undefined): LeakReport[] {
   const handle = gpa.liveHandle();
   const { core } = gpa;
   const leaks: LeakReport[] = [];
@@ -39,7 +40,7 @@ export function readLeaks(gpa: CoreAllocator<Heap>, stacks: ReadonlyMap<number, 
     for (let i = 0; i < Math.min(LEAK_BATCH, count - skip); i++) {
       const at = batch + i * LeakField.COUNT;
       const leak: LeakReport = { ptr: words[at + LeakField.PTR], len: words[at + LeakField.LEN], align: words[at + LeakField.ALIGN] };
-      const stack = stacks?.get(leak.ptr);
+      const stack = stacks?.stackAt(leak.ptr);
       if (stack !== undefined) leak.stack = stack;
       leaks.push(leak);
     }

@@ -2,6 +2,11 @@
 // free of such a GPA as it happens, wherever the request came from (an arena stacked on the GPA
 // takes its chunks inside WebAssembly), and the JavaScript stack at that moment is kept by byte
 // offset until the allocation is freed.
+//
+// The report arrives inside WebAssembly, halfway through the allocation, where no user code may
+// run (it could throw through the core or re-enter the allocator). So the stack is only captured
+// there, as an Error, whose text the engine formats lazily, calling a user's
+// Error.prepareStackTrace; that happens when a leak is listed, outside any allocation.
 
 import type { CoreAllocator } from "./core-allocator";
 
@@ -11,24 +16,37 @@ const LIBRARY_FRAME = /^\s*at (?:new )?(?:CoreAllocator|ArenaAllocator|FixedBuff
 /** Frames captured per report: enough for the core's own frames (many in a debug build) and the caller's. */
 const STACK_FRAMES = 64;
 
+/** The Error class at load, so that a replaced global cannot run inside an allocation. */
+const ErrorClass = Error;
+
+/** The stacks of one GPA's live allocations. */
+export interface AllocationStacks {
+  /** The stack of the call that allocated at `ptr`, without the library's frames; undefined if none was recorded. */
+  stackAt(ptr: number): string | undefined;
+}
+
+/** The stack here, captured but not formatted: no user code runs. */
+function capture(): Error {
+  const limit = ErrorClass.stackTraceLimit;
+  ErrorClass.stackTraceLimit = STACK_FRAMES;
+  const captured = new ErrorClass();
+  ErrorClass.stackTraceLimit = limit;
+  return captured;
+}
+
 /**
- * The JavaScript stack of the allocation being reported, without the library's frames. It runs
- * inside WebAssembly, halfway through the allocation, so it must not throw: a user's
- * Error.prepareStackTrace that throws (or returns no string) gets the default format instead.
+ * The text of a captured stack, without the library's frames. A user's Error.prepareStackTrace
+ * formats it; if that throws or gives no string, the engine's default format does.
  */
-function callerStack(): string {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = STACK_FRAMES;
+function formatStack(captured: Error): string {
   let stack: unknown;
   try {
-    stack = new Error().stack;
+    stack = captured.stack;
   } catch {
     stack = undefined;
-  } finally {
-    Error.stackTraceLimit = limit;
   }
-  if (typeof stack !== "string") stack = defaultFormatStack();
-  const lines = (stack as string).split("\n").slice(1);
+  if (typeof stack !== "string") stack = withDefaultFormat(() => captured.stack);
+  const lines = typeof stack === "string" ? stack.split("\n").slice(1) : [];
   let first = 0;
   // Skip the report's own frames (up to the last WebAssembly frame), then the library's.
   for (let i = 0; i < lines.length; i++) if (/wasm:\/\/|wasm-function/.test(lines[i])) first = i + 1;
@@ -36,32 +54,41 @@ function callerStack(): string {
   return lines.slice(first).join("\n");
 }
 
-/** The stack in the engine's own format, with the user's Error.prepareStackTrace set aside. */
-function defaultFormatStack(): string {
-  const errorClass = Error as { prepareStackTrace?: unknown };
+/** `read()` with the user's Error.prepareStackTrace set aside (V8 formats a stack on first read). */
+function withDefaultFormat(read: () => unknown): unknown {
+  const errorClass = ErrorClass as { prepareStackTrace?: unknown };
   const prepare = errorClass.prepareStackTrace;
-  const limit = Error.stackTraceLimit;
   try {
     errorClass.prepareStackTrace = undefined;
-    Error.stackTraceLimit = STACK_FRAMES;
-    const stack: unknown = new Error().stack;
-    return typeof stack === "string" ? stack : "";
+    return read();
   } catch {
-    return "";
+    return undefined;
   } finally {
     errorClass.prepareStackTrace = prepare;
-    Error.stackTraceLimit = limit;
   }
 }
 
-/** Starts recording the stacks of `gpa`'s allocations; the map fills as it allocates. */
-export function recordStacks(gpa: CoreAllocator): Map<number, string> {
-  const stacks = new Map<number, string>();
+/** Starts recording the stacks of `gpa`'s allocations. */
+export function recordStacks(gpa: CoreAllocator): AllocationStacks {
+  const captured = new Map<number, Error>();
   gpa.linear.tracers.set(gpa.liveHandle(), (ptr, len) => {
-    if (len === 0) stacks.delete(ptr);
-    else stacks.set(ptr, callerStack());
+    if (len === 0) {
+      captured.delete(ptr);
+      return;
+    }
+    // Nothing may throw through the core: without a stack the allocation is still whole.
+    try {
+      captured.set(ptr, capture());
+    } catch {
+      captured.delete(ptr);
+    }
   });
-  return stacks;
+  return {
+    stackAt(ptr) {
+      const stack = captured.get(ptr);
+      return stack === undefined ? undefined : formatStack(stack);
+    },
+  };
 }
 
 /** Stops recording for `gpa` (at deinit: its handle may be reused). */

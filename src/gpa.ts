@@ -6,7 +6,7 @@ import { defaultHeap, type Allocator, type Heap } from "./heap";
 import { coreAllocatorOf, type CoreAllocator } from "./core-allocator";
 import { describeValue } from "./checks";
 import { readLeaks, formatLeak, type LeakReport } from "./gpa-leaks";
-import { recordStacks, forgetStacks } from "./gpa-stacks";
+import { recordStacks, forgetStacks, type AllocationStacks } from "./gpa-stacks";
 import { GpaClassStat, GpaFlag, GpaStat, GPA_NO_LIMIT, PAGE_SIZE } from "../bindings/abi.generated";
 
 export type { LeakReport };
@@ -86,7 +86,7 @@ export interface GeneralPurposeAllocatorStats {
  */
 export class GeneralPurposeAllocator implements Disposable {
   private readonly gpa: CoreAllocator<Heap>;
-  private readonly stacks: Map<number, string> | undefined;
+  private readonly stacks: AllocationStacks | undefined;
   private readonly onLeak: ((leak: LeakReport) => void) | undefined;
   private limit: number;
 

@@ -129,6 +129,25 @@ describe("a user's Error.prepareStackTrace that throws during a traced allocatio
     heap.validate();
   });
 
+  it("the user's formatter never runs inside an allocation, where it could re-enter the allocator; it formats the listed leak", () => {
+    const { heap, gpa, a } = freshGpa({ stackTraces: true });
+    let allocating = false;
+    const calledWhile: boolean[] = [];
+    (Error as { prepareStackTrace?: unknown }).prepareStackTrace = (_error: Error, frames: unknown[]) => {
+      calledWhile.push(allocating);
+      return `formatted\n${frames.length} frames`;
+    };
+    allocating = true;
+    const ptr = a.rawAlloc(40);
+    allocating = false;
+    expect(calledWhile).toEqual([]);
+    expect(gpa.leaks()).toEqual([{ ptr, len: 40, align: 8, stack: expect.stringMatching(/frames$/) }]);
+    expect(calledWhile).toEqual([false]);
+    a.rawFree(ptr, 40);
+    expect(gpa.deinit()).toBe("ok");
+    heap.validate();
+  });
+
   it("Error.stackTraceLimit is restored after a throwing formatter", () => {
     const { gpa, a } = freshGpa({ stackTraces: true });
     const limit = Error.stackTraceLimit;
