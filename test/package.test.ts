@@ -33,7 +33,9 @@ const API_EXPORTS = [
 ];
 
 function runNode(args: string[]): { result: number; oom: string; strategy: string; same: boolean; exports: string[] } {
-  const out = execFileSync(process.execPath, args, { cwd: root, encoding: "utf8" });
+  // The child runs with this process's engine flags (such as --experimental-wasm-rab-integration).
+  const out = execFileSync(process.execPath, [...process.execArgv.filter((arg) => arg.startsWith("--experimental-wasm")), ...args],
+    { cwd: root, encoding: "utf8" });
   return JSON.parse(out.trim().split("\n").pop()!);
 }
 
