@@ -82,7 +82,7 @@ export class CoreAllocator<H extends object = object> {
     if (options !== undefined || bytes === 0) return this.allocWith(info, n, bytes, options) as ViewOf<K>;
     const ptr = this.core.alloc(this.liveHandle(), bytes, info.size) >>> 0;
     if (this.linear.pendingGrowth) this.linear.flushGrowth();
-    if (ptr === 0) throw this.outOfMemory(bytes);
+    if (ptr === 0) throw this.allocFailure(bytes);
     return makeView(info.name, this.linear.buffer, ptr, n) as ViewOf<K>;
   }
 
@@ -96,7 +96,7 @@ export class CoreAllocator<H extends object = object> {
     if (bytes === 0) return new info.ctor(0) as View;
     const ptr = this.core.alloc(handle, bytes, align) >>> 0;
     if (this.linear.pendingGrowth) this.linear.flushGrowth();
-    if (ptr === 0) throw this.outOfMemory(bytes);
+    if (ptr === 0) throw this.allocFailure(bytes);
     const view = makeView(info.name, this.linear.buffer, ptr, n);
     if (zero) view.fill(info.zero as never);
     return view;
@@ -185,6 +185,7 @@ export class CoreAllocator<H extends object = object> {
     const handle = this.liveHandle();
     const ptr = this.core.alloc(handle, byteLength(len, 1), checkAlign(align)) >>> 0;
     if (this.linear.pendingGrowth) this.linear.flushGrowth();
+    if (ptr === 0 && this.core.lastStatus() !== Status.OK) throw this.allocFailure(len);
     return ptr;
   }
 
@@ -237,6 +238,12 @@ export class CoreAllocator<H extends object = object> {
     return new OutOfMemoryError(bytes, ` in the ${this.owner}`);
   }
 
+  /** Why the core's alloc gave 0: out of memory (status OK), or the misuse it reported. */
+  private allocFailure(bytes: number): Error {
+    const status = this.core.lastStatus();
+    return status === Status.OK || status === Status.OUT_OF_MEMORY ? this.outOfMemory(bytes) : this.misuse(status, 0, bytes);
+  }
+
   /** The error for a status the core reported about [ptr, ptr + len). */
   private misuse(status: Status, ptr: number, len: number): Error {
     const where = `byte offset ${ptr} (${len} bytes)`;
@@ -247,6 +254,7 @@ export class CoreAllocator<H extends object = object> {
       case Status.ALIGN_MISMATCH:
         return new InvalidFreeError(`${where}: the alignment differs from the allocation's`);
       case Status.CORRUPTION: return new HeapCorruptionError(this.core.lastAddress() >>> 0);
+      case Status.DEINITIALIZED: return new AllocatorDeinitializedError(`backing allocator of this ${this.owner}`);
       default: return new InvalidFreeError(`${where} was not allocated by this ${this.owner}`);
     }
   }

@@ -1,0 +1,41 @@
+// An allocator keeps its backing allocator as a reference that goes stale when the backing is
+// deinitialized: every later call that needs the backing is an AllocatorDeinitializedError, even
+// once a new allocator reuses the backing's record, and nothing reaches that new allocator.
+
+import { describe, expect, it } from "vitest";
+import { AllocatorDeinitializedError, ArenaAllocator, GeneralPurposeAllocator } from "../src/index";
+import { smallHeap } from "./support/heaps";
+
+describe("an allocator over a deinitialized backing", () => {
+  it("a GPA over an arena: allocating a new slab after arena.deinit() throws, even when a new arena reuses the record", () => {
+    const heap = smallHeap();
+    const arena = new ArenaAllocator(heap.pageAllocator);
+    const gpa = new GeneralPurposeAllocator({ heap, backing: arena.allocator(), safety: false });
+    const a = gpa.allocator();
+    a.rawAlloc(64);
+    const handle = arena.allocator().handle;
+    arena.deinit();
+    const reuser = new ArenaAllocator(heap.pageAllocator);
+    expect(reuser.allocator().handle).toBe(handle);
+    expect(() => a.rawAlloc(5000)).toThrow(AllocatorDeinitializedError);
+    expect(() => a.alloc("u8", 5000)).toThrow(AllocatorDeinitializedError);
+    expect(reuser.queryCapacity()).toBe(0);
+    heap.validate();
+  });
+
+  it("an arena over a GPA: a new chunk after gpa.deinit() throws, and arena.deinit() frees nothing into the GPA that reuses the record", () => {
+    const heap = smallHeap();
+    const gpa = new GeneralPurposeAllocator({ heap, onLeak: () => {} });
+    const arena = new ArenaAllocator(gpa.allocator());
+    arena.allocator().rawAlloc(100);
+    expect(gpa.deinit()).toBe("leak");
+    const next = new GeneralPurposeAllocator({ heap });
+    const kept = next.allocator().rawAlloc(100);
+    expect(() => arena.allocator().rawAlloc(1 << 20)).toThrow(AllocatorDeinitializedError);
+    arena.deinit();
+    expect(next.totalRequestedBytes).toBe(100);
+    next.allocator().rawFree(kept, 100);
+    expect(next.deinit()).toBe("ok");
+    heap.validate();
+  });
+});
