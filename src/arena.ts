@@ -64,7 +64,7 @@ export class ArenaAllocator implements Disposable {
 
   /** Frees every chunk to the backing allocator. The arena and its allocator are unusable after. */
   deinit(): void {
-    this.arena.core.destroy(this.arena.liveHandle());
+    this.arena.core.destroy(this.arena.ownHandle());
     this.arena.retire();
   }
 

@@ -46,8 +46,18 @@ export class CoreAllocator<H extends object = object> {
     return this.liveHandle();
   }
 
-  /** The record handle; throws AllocatorDeinitializedError after retire(). */
+  /**
+   * The record handle, for an operation: throws AllocatorDeinitializedError after retire(), or
+   * once the backing allocator was retired (its memory, this allocator's chunks included, is no
+   * longer this allocator's to hand out).
+   */
   liveHandle(): number {
+    if (this.backing?.record === 0) throw new AllocatorDeinitializedError(`backing allocator of this ${this.owner}`);
+    return this.ownHandle();
+  }
+
+  /** The record handle, for ending or inspecting this allocator: throws only after retire(). */
+  ownHandle(): number {
     if (this.record === 0) throw new AllocatorDeinitializedError(this.owner);
     return this.record;
   }
@@ -139,8 +149,7 @@ export class CoreAllocator<H extends object = object> {
     const moved = this.core.realloc(handle, ptr, len, bytes, info.size) >>> 0;
     if (this.linear.pendingGrowth) this.linear.flushGrowth();
     if (moved === 0) {
-      const status = this.core.lastStatus();
-      throw status === Status.OUT_OF_MEMORY ? this.outOfMemory(bytes) : this.misuse(status, ptr, len);
+      throw this.allocFailure(bytes);
     }
     return this.viewOf(info, moved, n) as V;
   }

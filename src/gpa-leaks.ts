@@ -30,7 +30,7 @@ export interface LeakReport {
  * on a full heap, and never grows memory under the caller's views).
  */
 export function readLeaks(gpa: CoreAllocator<Heap>, stacks: AllocationStacks | undefined): LeakReport[] {
-  const handle = gpa.liveHandle();
+  const handle = gpa.ownHandle();
   const { core } = gpa;
   const leaks: LeakReport[] = [];
   const batch = core.leakBatchAddress() >>> 2;

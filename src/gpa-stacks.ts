@@ -93,5 +93,5 @@ export function recordStacks(gpa: CoreAllocator): AllocationStacks {
 
 /** Stops recording for `gpa` (at deinit: its handle may be reused). */
 export function forgetStacks(gpa: CoreAllocator): void {
-  gpa.linear.tracers.delete(gpa.liveHandle());
+  gpa.linear.tracers.delete(gpa.ownHandle());
 }

@@ -121,7 +121,7 @@ export class GeneralPurposeAllocator implements Disposable {
    * whatever happens: if onLeak throws, the first error surfaces once it is.
    */
   deinit(): "ok" | "leak" {
-    const handle = this.gpa.liveHandle();
+    const handle = this.gpa.ownHandle();
     let outcome: { leaked: number; error?: { thrown: unknown } };
     try {
       outcome = this.report();

@@ -32,6 +32,8 @@ describe("an allocator over a deinitialized backing", () => {
     const next = new GeneralPurposeAllocator({ heap });
     const kept = next.allocator().rawAlloc(100);
     expect(() => arena.allocator().rawAlloc(1 << 20)).toThrow(AllocatorDeinitializedError);
+    // Its chunk went with the GPA's memory: not even the room left in it is the arena's now.
+    expect(() => arena.allocator().rawAlloc(8)).toThrow(AllocatorDeinitializedError);
     arena.deinit();
     expect(next.totalRequestedBytes).toBe(100);
     next.allocator().rawFree(kept, 100);

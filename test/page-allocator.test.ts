@@ -131,3 +131,11 @@ describe("page allocator", () => {
     heap.validate();
   });
 });
+
+describe("out of memory from an empty view", () => {
+  it("realloc of an empty view past the heap's maximum is OutOfMemoryError, not a misuse", () => {
+    const { heap, p } = pagesOfSmallHeap();
+    expect(() => p.realloc(p.alloc("u8", 0), 0xffff0000)).toThrow(OutOfMemoryError);
+    heap.validate();
+  });
+});
