@@ -150,12 +150,16 @@ export function gpaAlloc(gpa: usize, len: usize, align: usize, _caller: usize): 
 
 /**
  * A slab with free slots at the front of class `c`'s ring: one the quarantine gave slots back
- * to, else the spare, else a new page.
+ * to, else the spare, else a new page. Held slots go oldest first, and only until class `c` has
+ * room or a slab emptied into the spare: the newest frees stay held, for the double frees most
+ * likely to follow them.
  */
 function newSlab(gpa: usize, c: u32): usize {
   const safe = isSafe(gpa);
-  if (safe && quarantineCount(quarantineOf(gpa)) != 0) {
-    releaseQuarantine(gpa);
+  const quarantine = quarantineOf(gpa);
+  while (safe && quarantineCount(quarantine) != 0 && spareOf(gpa) == 0) {
+    const slot = quarantineRelease(quarantine);
+    if (couldBeSlot(slot)) smallFree(gpa, slot);
     const first: usize = load<u32>(headOf(gpa, c));
     if (first != 0 && !slabIsFull(first)) return first;
   }
@@ -176,6 +180,8 @@ function newSlab(gpa: usize, c: u32): usize {
 }
 
 function largeAlloc(gpa: usize, len: usize, align: usize): usize {
+  // Held slots pin their slabs; the backing allocator may need those pages for this block.
+  if (isSafe(gpa)) releaseQuarantine(gpa);
   const backing = backingOf(gpa);
   if (!dirReserve(gpa, directoryOf(gpa), backing)) return 0;
   const ptr = backingAlloc(gpa, backing, len, BLOCK_ALIGN);
