@@ -3,7 +3,7 @@
 // about bytes is made in WebAssembly, one call per operation. It names no Heap: `H` is whatever
 // owns the memory, so that heap.ts can make the page allocator without an import circle.
 
-import { checkView, kindInfo, makeView, viewKind, type ElementKind, type KindInfo, type View, type ViewOf } from "./kinds";
+import { isTypedArray, kindInfo, makeView, viewBuffer, viewByteLength, viewByteOffset, viewKind, viewLength, type ElementKind, type KindInfo, type View, type ViewOf } from "./kinds";
 import { byteLength, checkAlign, checkOffset, DEFAULT_RAW_ALIGN } from "./checks";
 import { AllocatorDeinitializedError, DetachedViewError, DoubleFreeError, HeapCorruptionError,
   InvalidFreeError, OutOfMemoryError } from "./errors";
@@ -114,10 +114,10 @@ export class CoreAllocator<H extends object = object> {
 
   free(view: View): void {
     const handle = this.liveHandle();
-    checkView(view);
-    if (view.buffer !== this.linear.buffer) this.checkForeign(view);
-    const ptr = view.byteOffset;
-    const len = view.byteLength;
+    const buffer = viewBuffer(view);
+    if (buffer !== this.linear.buffer) this.checkForeign(view, buffer);
+    const ptr = viewByteOffset(view);
+    const len = viewByteLength(view);
     const status = this.core.free(handle, ptr, len, ANY_ALIGN);
     if (status !== Status.OK) throw this.misuse(status, ptr, len);
   }
@@ -125,10 +125,10 @@ export class CoreAllocator<H extends object = object> {
   resize<V extends View>(view: V, n: number): V | null {
     const handle = this.liveHandle();
     const info = viewKind(view);
-    const buffer = view.buffer;
-    if (buffer !== this.linear.buffer) this.checkForeign(view);
-    const ptr = view.byteOffset;
-    const len = view.byteLength;
+    const buffer = viewBuffer(view);
+    if (buffer !== this.linear.buffer) this.checkForeign(view, buffer);
+    const ptr = viewByteOffset(view);
+    const len = viewByteLength(view);
     const bytes = byteLength(n, info.size);
     const status = this.core.resize(handle, ptr, len, bytes, ANY_ALIGN);
     if (this.linear.pendingGrowth) this.linear.flushGrowth();
@@ -142,9 +142,10 @@ export class CoreAllocator<H extends object = object> {
   realloc<V extends View>(view: V, n: number): V {
     const handle = this.liveHandle();
     const info = viewKind(view);
-    if (view.buffer !== this.linear.buffer) this.checkForeign(view);
-    const ptr = view.byteOffset;
-    const len = view.byteLength;
+    const buffer = viewBuffer(view);
+    if (buffer !== this.linear.buffer) this.checkForeign(view, buffer);
+    const ptr = viewByteOffset(view);
+    const len = viewByteLength(view);
     const bytes = byteLength(n, info.size);
     const moved = this.core.realloc(handle, ptr, len, bytes, info.size) >>> 0;
     if (this.linear.pendingGrowth) this.linear.flushGrowth();
@@ -156,13 +157,13 @@ export class CoreAllocator<H extends object = object> {
 
   dupe<K extends ElementKind>(kind: K, source: ArrayLike<number | bigint>): ViewOf<K> {
     // Everything about the source is read before the allocation, which may grow memory.
-    const isView = ArrayBuffer.isView(source);
-    const sourceBuffer = isView ? source.buffer : undefined;
+    const typedSource = isTypedArray(source) ? source : undefined;
+    const sourceBuffer = typedSource === undefined ? undefined : viewBuffer(typedSource);
     if (sourceBuffer !== undefined && this.linear.isDetached(sourceBuffer)) throw new DetachedViewError();
-    const length = source?.length;
+    const length = typedSource === undefined ? source?.length : viewLength(typedSource);
     if (typeof length !== "number") throw new TypeError("dupe() takes an array-like source");
-    const sourceKind = isView && !(source instanceof DataView) ? viewKind(source) : undefined;
-    const sourceOffset = isView ? source.byteOffset : 0;
+    const sourceKind = typedSource === undefined ? undefined : viewKind(typedSource);
+    const sourceOffset = typedSource === undefined ? 0 : viewByteOffset(typedSource);
     const view = this.alloc(kind, length);
     // Under "plain" the allocation may have grown memory and so detached a source on this heap;
     // its elements are still in memory, at the same offset of the new buffer.
@@ -184,9 +185,9 @@ export class CoreAllocator<H extends object = object> {
   }
 
   destroy(view: View): void {
-    checkView(view);
-    const length = view.length;
-    if (length !== 1 && !this.linear.isDetached(view.buffer)) throw new RangeError(`destroy() takes a one-element view from create(), got ${length} elements`);
+    const buffer = viewBuffer(view);
+    const length = viewLength(view);
+    if (length !== 1 && !this.linear.isDetached(buffer)) throw new RangeError(`destroy() takes a one-element view from create(), got ${length} elements`);
     this.free(view);
   }
 
@@ -234,11 +235,11 @@ export class CoreAllocator<H extends object = object> {
    * heap is fine under "shared", detached under "plain"; an empty view from anywhere frees as a
    * no-op; anything else is not this heap's.
    */
-  private checkForeign(view: View): void {
-    const owner = linearMemoryOf(view.buffer);
+  private checkForeign(view: View, buffer: ArrayBufferLike): void {
+    const owner = linearMemoryOf(buffer);
     if (owner === this.linear) {
-      if (this.linear.isDetached(view.buffer)) throw new DetachedViewError();
-    } else if (view.byteLength !== 0) {
+      if (this.linear.isDetached(buffer)) throw new DetachedViewError();
+    } else if (viewByteLength(view) !== 0) {
       throw new InvalidFreeError("the view is not from this heap's memory");
     }
   }

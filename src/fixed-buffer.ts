@@ -2,7 +2,7 @@
 
 import { heapOfBuffer, type Allocator, type Heap } from "./heap";
 import { coreAllocatorOf, type CoreAllocator } from "./core-allocator";
-import { checkView, type View } from "./kinds";
+import { isTypedArray, viewBuffer, viewByteLength, viewByteOffset, type View } from "./kinds";
 import { checkOffset } from "./checks";
 import { DetachedViewError } from "./errors";
 
@@ -28,11 +28,12 @@ export class FixedBufferAllocator {
   private readonly fixed: CoreAllocator<Heap>;
 
   constructor(buffer: View) {
-    const heap = ArrayBuffer.isView(buffer) && !(buffer instanceof DataView) ? heapOfBuffer(buffer.buffer) : undefined;
-    if (heap === undefined) throw new TypeError("the buffer must be a typed-array view into a heap's memory");
+    const memory = isTypedArray(buffer) ? viewBuffer(buffer) : undefined;
+    const heap = memory === undefined ? undefined : heapOfBuffer(memory);
+    if (memory === undefined || heap === undefined) throw new TypeError("the buffer must be a typed-array view into a heap's memory");
     const root = coreAllocatorOf(heap.pageAllocator, "the heap's page allocator");
-    if (root.linear.isDetached(buffer.buffer)) throw new DetachedViewError();
-    this.fixed = root.child(root.core.fixedInit(buffer.byteOffset, buffer.byteLength), "FixedBufferAllocator");
+    if (root.linear.isDetached(memory)) throw new DetachedViewError();
+    this.fixed = root.child(root.core.fixedInit(viewByteOffset(buffer), viewByteLength(buffer)), "FixedBufferAllocator");
     records.register(this.fixed, { core: this.fixed.core, handle: this.fixed.liveHandle() });
   }
 
@@ -57,10 +58,9 @@ export class FixedBufferAllocator {
 
   /** Whether all of `view` lies inside the buffer. */
   ownsSlice(view: View): boolean {
-    checkView(view);
-    const buffer = view.buffer;
+    const buffer = viewBuffer(view);
     if (heapOfBuffer(buffer) !== this.fixed.heap) return false;
     if (this.fixed.linear.isDetached(buffer)) throw new DetachedViewError();
-    return this.fixed.core.fixedOwns(this.fixed.liveHandle(), view.byteOffset, view.byteLength) !== 0;
+    return this.fixed.core.fixedOwns(this.fixed.liveHandle(), viewByteOffset(view), viewByteLength(view)) !== 0;
   }
 }

@@ -67,17 +67,43 @@ export function kindInfo(kind: ElementKind): KindInfo {
   return found;
 }
 
-/**
- * %TypedArray%.prototype[Symbol.toStringTag]: the constructor's name for a typed array, undefined
- * for anything else (a DataView, an object shaped like a view, one inheriting a typed array's
- * prototype). It reads the internal slot, so it cannot be spoofed, and V8 inlines it.
- */
-const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Int8Array.prototype), Symbol.toStringTag)!
-  .get as (this: unknown) => string | undefined;
+// A view's facts are read through %TypedArray%.prototype's own getters, called on the view. They
+// read the internal slots, so neither a DataView, nor an object shaped like a view (even one
+// inheriting a typed array's prototype), nor an own property shadowing a getter can pass for a
+// view; and V8 inlines each into a load, which is faster than `view.byteOffset` through the
+// prototype chain.
+const typedArrayPrototype: object = Object.getPrototypeOf(Int8Array.prototype);
+const intrinsicGetter = <T>(key: PropertyKey) =>
+  Object.getOwnPropertyDescriptor(typedArrayPrototype, key)!.get as (this: unknown) => T;
+/** The constructor's name for a typed array, undefined for anything else; never throws. */
+const tagOf = intrinsicGetter<string | undefined>(Symbol.toStringTag);
+const bufferOf = intrinsicGetter<ArrayBufferLike>("buffer");
+const byteOffsetOf = intrinsicGetter<number>("byteOffset");
+const byteLengthOf = intrinsicGetter<number>("byteLength");
+const lengthOf = intrinsicGetter<number>("length");
+
+/** The buffer of the typed array `view`; TypeError for anything else, a DataView included. */
+export function viewBuffer(view: unknown): ArrayBufferLike {
+  try {
+    return bufferOf.call(view);
+  } catch {
+    throw notAView(view);
+  }
+}
+
+/** The byte offset of `view`, which viewBuffer() or viewKind() has accepted. */
+export const viewByteOffset = (view: View): number => byteOffsetOf.call(view);
+/** The byte length of `view`, which viewBuffer() or viewKind() has accepted. */
+export const viewByteLength = (view: View): number => byteLengthOf.call(view);
+/** The element count of `view`, which viewBuffer() or viewKind() has accepted. */
+export const viewLength = (view: View): number => lengthOf.call(view);
+
+/** Whether `value` is a typed array (a DataView is not); never throws. */
+export const isTypedArray = (value: unknown): value is View => tagOf.call(value) !== undefined;
 
 /** The kind of the typed array `view`; TypeError for anything else, a DataView included. */
 export function viewKind(view: unknown): KindInfo {
-  switch (typedArrayTag.call(view)) {
+  switch (tagOf.call(view)) {
     case "Float64Array": return KINDS.f64;
     case "Int32Array": return KINDS.i32;
     case "Uint8Array": return KINDS.u8;
@@ -91,14 +117,6 @@ export function viewKind(view: unknown): KindInfo {
     case "BigUint64Array": return KINDS.u64;
   }
   throw notAView(view);
-}
-
-/**
- * TypeError unless `view` is a typed array: the cheap check for free(), which needs no kind. An
- * ArrayBuffer view is a typed array or a DataView, and both tests inline in V8.
- */
-export function checkView(view: unknown): void {
-  if (!ArrayBuffer.isView(view) || view instanceof DataView) throw notAView(view);
 }
 
 function notAView(value: unknown): TypeError {

@@ -3,7 +3,7 @@
 // and the allocation it points at stays allocated.
 
 import { describe, expect, it } from "vitest";
-import { ArenaAllocator, GeneralPurposeAllocator, type Allocator, type Heap, type View } from "../src/index";
+import { ArenaAllocator, DoubleFreeError, GeneralPurposeAllocator, type Allocator, type Heap, type View } from "../src/index";
 import { smallHeap } from "./support/heaps";
 
 const allocators: [string, (heap: Heap) => Allocator][] = [
@@ -48,5 +48,21 @@ describe.each(allocators)("the %s accepts only typed arrays as views", (_name, m
       a.destroy(view);
       heap.validate();
     });
+  });
+});
+
+describe("a view's facts come from the typed array itself", () => {
+  it("an own property shadowing byteOffset does not redirect a free to another allocation", () => {
+    const heap = smallHeap();
+    const a = new GeneralPurposeAllocator({ heap }).allocator();
+    const other = a.alloc("f64", 4);
+    const view = a.alloc("f64", 4);
+    Object.defineProperty(view, "byteOffset", { value: other.byteOffset });
+    a.free(view);
+    heap.validate();
+    // `view` was freed and `other` is still allocated: it frees once.
+    expect(() => a.free(view)).toThrow(DoubleFreeError);
+    a.free(other);
+    heap.validate();
   });
 });
