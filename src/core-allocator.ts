@@ -114,10 +114,7 @@ export class CoreAllocator<H extends object = object> {
 
   free(view: View): void {
     const handle = this.liveHandle();
-    const buffer = viewBuffer(view);
-    if (buffer !== this.linear.buffer) this.checkForeign(view, buffer);
-    const ptr = viewByteOffset(view);
-    const len = viewByteLength(view);
+    const { ptr, len } = this.placeOf(view);
     const status = this.core.free(handle, ptr, len, ANY_ALIGN);
     if (status !== Status.OK) throw this.misuse(status, ptr, len);
   }
@@ -125,10 +122,7 @@ export class CoreAllocator<H extends object = object> {
   resize<V extends View>(view: V, n: number): V | null {
     const handle = this.liveHandle();
     const info = viewKind(view);
-    const buffer = viewBuffer(view);
-    if (buffer !== this.linear.buffer) this.checkForeign(view, buffer);
-    const ptr = viewByteOffset(view);
-    const len = viewByteLength(view);
+    const { buffer, ptr, len } = this.placeOf(view);
     const bytes = byteLength(n, info.size);
     const status = this.core.resize(handle, ptr, len, bytes, ANY_ALIGN);
     if (this.linear.pendingGrowth) this.linear.flushGrowth();
@@ -142,10 +136,7 @@ export class CoreAllocator<H extends object = object> {
   realloc<V extends View>(view: V, n: number): V {
     const handle = this.liveHandle();
     const info = viewKind(view);
-    const buffer = viewBuffer(view);
-    if (buffer !== this.linear.buffer) this.checkForeign(view, buffer);
-    const ptr = viewByteOffset(view);
-    const len = viewByteLength(view);
+    const { ptr, len } = this.placeOf(view);
     const bytes = byteLength(n, info.size);
     const moved = this.core.realloc(handle, ptr, len, bytes, info.size) >>> 0;
     if (this.linear.pendingGrowth) this.linear.flushGrowth();
@@ -223,6 +214,17 @@ export class CoreAllocator<H extends object = object> {
     const handle = this.liveHandle();
     const status = this.core.free(handle, checkOffset(ptr), byteLength(len, 1), checkAlign(align));
     if (status !== Status.OK) throw this.misuse(status, ptr, len);
+  }
+
+  /**
+   * Where `view` lies, read once, before the core call that may grow memory and so detach it;
+   * TypeError for anything but a typed array, and checkForeign()'s errors for one not on the
+   * current buffer.
+   */
+  private placeOf(view: View): { buffer: ArrayBufferLike; ptr: number; len: number } {
+    const buffer = viewBuffer(view);
+    if (buffer !== this.linear.buffer) this.checkForeign(view, buffer);
+    return { buffer, ptr: viewByteOffset(view), len: viewByteLength(view) };
   }
 
   /** A view of `info`'s kind over `n` elements at `ptr` (an empty one of its own when n is 0). */
