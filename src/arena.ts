@@ -48,9 +48,10 @@ export class ArenaAllocator implements Disposable {
    * still usable then.
    */
   reset(mode: ResetMode): boolean {
+    // The mode first: a retain_with_limit getter may deinit() the arena.
+    const [coreMode, limit] = resetArguments(mode);
     const handle = this.arena.liveHandle();
     const { core, linear } = this.arena;
-    const [coreMode, limit] = resetArguments(mode);
     // Retaining capacity makes a merged chunk, which may grow memory.
     const done = core.arenaReset(handle, coreMode, limit) !== 0;
     if (linear.pendingGrowth) linear.flushGrowth();

@@ -97,12 +97,12 @@ export class CoreAllocator<H extends object = object> {
   }
 
   private allocWith(info: KindInfo, n: number, bytes: number, options: AllocOptions | undefined): View {
-    const handle = this.liveHandle();
-    // Each option is read once, before the core call. The alignment is checked before the empty
-    // case: a bad argument is an error whatever the length.
+    // Each option is read once, and before the handle: a getter may deinit() this allocator. The
+    // alignment is checked before the empty case: a bad argument is an error whatever the length.
     const requested = options?.align;
     const zero = options?.zero === true;
     const align = requested === undefined ? info.size : Math.max(checkAlign(requested), info.size);
+    const handle = this.liveHandle();
     if (bytes === 0) return new info.ctor(0) as View;
     const ptr = this.core.alloc(handle, bytes, align) >>> 0;
     if (this.linear.pendingGrowth) this.linear.flushGrowth();
@@ -168,6 +168,9 @@ export class CoreAllocator<H extends object = object> {
       this.free(view);
       throw error;
     }
+    // An array-like's element getters run during the copy; one that deinit()ed this allocator
+    // has given the copy's memory back with it.
+    this.liveHandle();
     return view;
   }
 
