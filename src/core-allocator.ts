@@ -78,8 +78,8 @@ export class CoreAllocator<H extends object = object> {
   }
 
   // Every method below whose core call may grow memory runs the growth listeners right after the
-  // call (`if (this.linear.pendingGrowth) this.linear.flushGrowth()`) and only then makes the view
-  // it returns: a listener may allocate and, under "plain", grow memory again. free and rawFree
+  // call (`if (this.linear.pendingGrowth) this.announceGrowth()`) and only then makes the view it
+  // returns: a listener may allocate and, under "plain", grow memory again. free and rawFree
   // skip the check: the core only gives memory back there, it never grows it. What it needs of a
   // view it was given (kind, offset, length, buffer) it reads before the call, since a growth
   // detaches that view under "plain".
@@ -91,7 +91,7 @@ export class CoreAllocator<H extends object = object> {
     const bytes = byteLength(n, info.size);
     if (options !== undefined || bytes === 0) return this.allocWith(info, n, bytes, options) as ViewOf<K>;
     const ptr = this.core.alloc(this.liveHandle(), bytes, info.size) >>> 0;
-    if (this.linear.pendingGrowth) this.linear.flushGrowth();
+    if (this.linear.pendingGrowth) this.announceGrowth();
     if (ptr === 0) throw this.allocFailure(bytes);
     return makeView(info.name, this.linear.buffer, ptr, n) as ViewOf<K>;
   }
@@ -105,7 +105,7 @@ export class CoreAllocator<H extends object = object> {
     const handle = this.liveHandle();
     if (bytes === 0) return new info.ctor(0) as View;
     const ptr = this.core.alloc(handle, bytes, align) >>> 0;
-    if (this.linear.pendingGrowth) this.linear.flushGrowth();
+    if (this.linear.pendingGrowth) this.announceGrowth();
     if (ptr === 0) throw this.allocFailure(bytes);
     const view = makeView(info.name, this.linear.buffer, ptr, n);
     if (zero) view.fill(info.zero as never);
@@ -125,7 +125,7 @@ export class CoreAllocator<H extends object = object> {
     const { buffer, ptr, len } = this.placeOf(view);
     const bytes = byteLength(n, info.size);
     const status = this.core.resize(handle, ptr, len, bytes, ANY_ALIGN);
-    if (this.linear.pendingGrowth) this.linear.flushGrowth();
+    if (this.linear.pendingGrowth) this.announceGrowth();
     if (status === Status.OUT_OF_MEMORY) return null;
     if (status !== Status.OK) throw this.misuse(status, ptr, len);
     // The same view only if it still covers the memory: a growth may have detached it.
@@ -139,7 +139,7 @@ export class CoreAllocator<H extends object = object> {
     const { ptr, len } = this.placeOf(view);
     const bytes = byteLength(n, info.size);
     const moved = this.core.realloc(handle, ptr, len, bytes, info.size) >>> 0;
-    if (this.linear.pendingGrowth) this.linear.flushGrowth();
+    if (this.linear.pendingGrowth) this.announceGrowth();
     if (moved === 0) {
       throw this.allocFailure(bytes);
     }
@@ -188,7 +188,7 @@ export class CoreAllocator<H extends object = object> {
   rawAlloc(len: number, align: number = DEFAULT_RAW_ALIGN): number {
     const handle = this.liveHandle();
     const ptr = this.core.alloc(handle, byteLength(len, 1), checkAlign(align)) >>> 0;
-    if (this.linear.pendingGrowth) this.linear.flushGrowth();
+    if (this.linear.pendingGrowth) this.announceGrowth();
     if (ptr === 0 && this.core.lastStatus() !== Status.OK) throw this.allocFailure(len);
     return ptr;
   }
@@ -196,7 +196,7 @@ export class CoreAllocator<H extends object = object> {
   rawResize(ptr: number, len: number, newLen: number, align: number = DEFAULT_RAW_ALIGN): boolean {
     const handle = this.liveHandle();
     const status = this.core.resize(handle, checkOffset(ptr), byteLength(len, 1), byteLength(newLen, 1, "newLen"), checkAlign(align));
-    if (this.linear.pendingGrowth) this.linear.flushGrowth();
+    if (this.linear.pendingGrowth) this.announceGrowth();
     if (status === Status.OK) return true;
     if (status === Status.OUT_OF_MEMORY) return false;
     throw this.misuse(status, ptr, len);
@@ -205,7 +205,7 @@ export class CoreAllocator<H extends object = object> {
   rawRemap(ptr: number, len: number, newLen: number, align: number = DEFAULT_RAW_ALIGN): number {
     const handle = this.liveHandle();
     const moved = this.core.remap(handle, checkOffset(ptr), byteLength(len, 1), byteLength(newLen, 1, "newLen"), checkAlign(align)) >>> 0;
-    if (this.linear.pendingGrowth) this.linear.flushGrowth();
+    if (this.linear.pendingGrowth) this.announceGrowth();
     if (moved === 0) {
       const status = this.core.lastStatus();
       if (status !== Status.OK && status !== Status.OUT_OF_MEMORY) throw this.misuse(status, ptr, len);
@@ -228,6 +228,15 @@ export class CoreAllocator<H extends object = object> {
     const buffer = viewBuffer(view);
     if (buffer !== this.linear.buffer) this.checkForeign(view, buffer);
     return { buffer, ptr: viewByteOffset(view), len: viewByteLength(view) };
+  }
+
+  /**
+   * Runs the growth listeners after a core call of this allocator. A listener that deinit()ed
+   * this allocator gave back what the call just handed out, so the call must not return it.
+   */
+  private announceGrowth(): void {
+    this.linear.flushGrowth();
+    if (this.record === 0) throw new AllocatorDeinitializedError(this.owner);
   }
 
   /** A view of `info`'s kind over `n` elements at `ptr` (an empty one of its own when n is 0). */

@@ -4,7 +4,7 @@
 // is reported as an uncaught exception once the others have run.
 
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ArenaAllocator, type Heap } from "../src/index";
+import { AllocatorDeinitializedError, ArenaAllocator, type Heap } from "../src/index";
 import { MiB, PAGE, availableStrategies, forceGrowth, smallHeap } from "./support/heaps";
 
 /** Takes every free page, so that the next page allocation grows memory. */
@@ -150,6 +150,17 @@ describe("onGrow arguments", () => {
     const heap = smallHeap();
     expect(() => heap.onGrow(listener as never)).toThrow(TypeError);
     forceGrowth(heap);
+    heap.validate();
+  });
+});
+
+describe("a growth listener that deinit()s the allocator whose call grew memory", () => {
+  it("makes that call throw AllocatorDeinitializedError instead of returning memory the arena gave back", () => {
+    const heap = smallHeap();
+    const arena = new ArenaAllocator(heap.pageAllocator);
+    takeFreePages(heap);
+    heap.onGrow(() => arena.deinit());
+    expect(() => arena.allocator().alloc("u8", 2 * PAGE)).toThrow(AllocatorDeinitializedError);
     heap.validate();
   });
 });
