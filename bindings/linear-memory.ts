@@ -91,7 +91,7 @@ export class LinearMemory {
 
   /**
    * Set by grew(), cleared by flushGrowth(): listeners are owed an event. Every public method
-   * that calls the core checks it after the call (`if (linear.pendingGrowth) linear.flushGrowth()`).
+   * whose core call may grow memory checks it after the call, before it makes a view or returns.
    */
   pendingGrowth = false;
   /** Memory's size before the first growth not yet announced. */
