@@ -209,14 +209,15 @@ export function slabFormat(slab: usize, c: u32, safe: bool): void {
 }
 
 /**
- * Whether `ptr` lies on a slot boundary of its slab, below the slots never handed out. Without
- * safety it is all a free checks (cheap, and enough to keep a stray pointer, 0 or metadata from
- * being linked into a free list); with safety, checkLive proves much more.
+ * Whether `ptr` could start a slot of its slab: 8-aligned, below the slots never handed out, in
+ * a page with a slab header. Without safety it is all a free checks (no division: cheap, and
+ * enough to keep 0, a record or a slab header from being linked into a free list); with safety,
+ * checkLive proves the slot boundary and much more.
  */
-export function couldBeSlot(ptr: usize): bool {
+// @ts-ignore: decorator
+@inline export function couldBeSlot(ptr: usize): bool {
   const slab = slabOf(ptr);
-  const size = slabSize(slab);
-  return size != 0 && ptr < slabBump(slab) && (ptr - slab) % size == 0;
+  return slabSize(slab) != 0 && ptr < slabBump(slab) && (ptr & (LINEAR_STEP - 1)) == 0;
 }
 
 /** The meta word of a slot in use. */
