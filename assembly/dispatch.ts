@@ -16,7 +16,7 @@ import { pageAddress } from "./memory";
  * statics, the page map. No allocator is asked to free or resize such an address.
  */
 // @ts-ignore: decorator
-@inline function isBelowHeap(ptr: usize): bool { return ptr < pageAddress(pageFirst()); }
+@inline export function isBelowHeap(ptr: usize): bool { return ptr < pageAddress(pageFirst()); }
 
 /**
  * `len` bytes aligned to `align`, or 0 when out of memory. As in Zig, a zero-length allocation

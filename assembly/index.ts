@@ -9,6 +9,8 @@ import { pageInit, pageReserve, pageValidate, pageFirst, pageTop, pageCounters, 
 import { RECORD_SIZE, newRecord, firstRecord, nextRecord, vtableAddressOf, referenceOf } from "./records";
 import * as dispatch from "./dispatch";
 import { ARENA, arenaAlloc } from "./arena";
+import { GPA } from "./gpa/index";
+import { gpaAlloc, gpaFree } from "./gpa/gpa";
 import { isVTable } from "./vtable";
 import { pagesFor } from "./memory";
 
@@ -26,14 +28,16 @@ export { getLastStatus as lastStatus, getLastAddress as lastAddress };
 // The allocator interface for JavaScript: dispatch.ts's, with the caller being the allocator's
 // own user. A call that returns 0 leaves its reason in lastStatus (OK for out of memory).
 
-/**
- * `len` bytes aligned to `align` from `allocator`, or 0. The arena is devirtualized: JavaScript
- * makes millions of arena allocations a second, and its bump inlined here costs a third of one
- * through the vtable.
- */
+// alloc and free call the two hot kinds directly, past the vtable: JavaScript makes millions of
+// arena allocations and GPA alloc/free pairs a second, and through the vtable an arena bump
+// costs 1.5 times what it does inlined here (8.9 against 5.6 ns), a GPA pair 1.2 times.
+
+/** `len` bytes aligned to `align` from `allocator`, or 0. */
 export function alloc(allocator: usize, len: usize, align: usize): usize {
-  if (len != 0 && vtableAddressOf(allocator) == ARENA) return arenaAlloc(allocator, len, align, 0);
+  const vtable = vtableAddressOf(allocator);
+  if (len != 0 && vtable == ARENA) return arenaAlloc(allocator, len, align, 0);
   clearStatus();
+  if (len != 0 && vtable == GPA) return gpaAlloc(allocator, len, align, 0);
   return dispatch.alloc(allocator, len, align, referenceOf(allocator));
 }
 
@@ -50,6 +54,7 @@ export function realloc(allocator: usize, ptr: usize, len: usize, newLen: usize,
 }
 
 export function free(allocator: usize, ptr: usize, len: usize, align: usize): Status {
+  if (len != 0 && !dispatch.isBelowHeap(ptr) && vtableAddressOf(allocator) == GPA) return gpaFree(allocator, ptr, len, align, 0);
   return dispatch.free(allocator, ptr, len, align, referenceOf(allocator));
 }
 

@@ -12,7 +12,8 @@ export { GpaStat, GpaClassStat, LeakField, LEAK_BATCH, gpaLiveCount, gpaLeaks, l
 export { MAX_SMALL } from "./slab";
 export { QUARANTINE_SLOTS } from "./quarantine";
 
-const GPA = defineVTable(gpaAlloc, gpaResize, gpaFree, gpaDeinit, gpaValidate);
+/** The GPA kind; index.ts compares against it to call the GPA directly. */
+export const GPA = defineVTable(gpaAlloc, gpaResize, gpaFree, gpaDeinit, gpaValidate);
 
 /**
  * A new GPA over `backing`. `flags` is a GpaFlag set; `limit` caps the bytes live allocations
