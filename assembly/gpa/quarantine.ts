@@ -25,7 +25,7 @@ import { backingAlloc, backingFree } from "../dispatch";
 export const QUARANTINE_SIZE: usize = offsetof<Quarantine>();
 
 /** Slots held at most; one backing page holds the ring (exported: the tests hold this many). */
-export const QUARANTINE_SLOTS: u32 = 4096;
+export const QUARANTINE_SLOTS: u32 = 1024;
 const CAPACITY: u32 = QUARANTINE_SLOTS;
 const RING_BYTES: usize = <usize>CAPACITY << 2;
 const RING_ALIGN: usize = 4;
