@@ -148,14 +148,6 @@ function markUsed(page: u32, pages: u32, owner: usize): void {
   count(PageCounter.USED_PAGES, pages);
 }
 
-/**
- * Whether one page can be handed out without growing memory: a free run (any run holds one
- * page) or the part of the wilderness already in memory.
- */
-export function pageFreeWithoutGrowth(): bool {
-  return counter(PageCounter.FREE_PAGES) != 0 || <u32>memory.size() > top;
-}
-
 /** Gives pages [page, page + pages) back, merging with free neighbours and the wilderness. */
 function release(page: u32, pages: u32): void {
   count(PageCounter.USED_PAGES, -pages);

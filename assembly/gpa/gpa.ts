@@ -24,8 +24,7 @@
 // are filled with 0xAA, and a freed slot waits in the quarantine (quarantine.ts) before it can be
 // handed out again; nothing changes when a check fails.
 
-import { BODY, RECORD_SIZE, freeRecord, referenceOf, liveRecord, vtableAddressOf } from "../records";
-import { PAGE, pageFreeWithoutGrowth } from "../page";
+import { BODY, RECORD_SIZE, freeRecord, referenceOf } from "../records";
 import { PAGE_SIZE, alignForward } from "../memory";
 import { Status, fail } from "../status";
 import { backingAlloc, backingResize, backingFree } from "../dispatch";
@@ -150,15 +149,15 @@ export function gpaAlloc(gpa: usize, len: usize, align: usize, _caller: usize): 
 }
 
 /**
- * A slab with free slots at the front of class `c`'s ring: the spare, else a new page when the
- * backing allocator has one without growing memory, else one the quarantine gave slots back to.
- * Held slots go oldest first, and only until class `c` has room or a slab emptied into the
- * spare: the newest frees stay held, for the double frees most likely to follow them.
+ * A slab with free slots at the front of class `c`'s ring: one the quarantine gave slots back
+ * to, else the spare, else a new page. Held slots go oldest first, and only until class `c` has
+ * room or a slab emptied into the spare: the newest frees stay held, for the double frees most
+ * likely to follow them, and the GPA never takes memory while held slots could serve instead.
  */
 function newSlab(gpa: usize, c: u32): usize {
   const safe = isSafe(gpa);
   const quarantine = quarantineOf(gpa);
-  while (safe && quarantineCount(quarantine) != 0 && spareOf(gpa) == 0 && !backingHasPageAtHand(gpa)) {
+  while (safe && quarantineCount(quarantine) != 0 && spareOf(gpa) == 0) {
     const slot = quarantineRelease(quarantine);
     if (couldBeSlot(slot)) smallFree(gpa, slot);
     const first: usize = load<u32>(headOf(gpa, c));
@@ -178,15 +177,6 @@ function newSlab(gpa: usize, c: u32): usize {
   }
   ringPushFront(headOf(gpa, c), slab);
   return slab;
-}
-
-/**
- * Whether the backing allocator is the page allocator and has a page without growing memory.
- * Other backings cannot tell, so for them the quarantine gives way first.
- */
-function backingHasPageAtHand(gpa: usize): bool {
-  const backing = liveRecord(backingOf(gpa));
-  return backing != 0 && vtableAddressOf(backing) == PAGE && pageFreeWithoutGrowth();
 }
 
 function largeAlloc(gpa: usize, len: usize, align: usize): usize {
