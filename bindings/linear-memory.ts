@@ -80,8 +80,12 @@ export class LinearMemory {
   private readonly listeners = new Set<GrowListener>();
   private readonly wholeViews = new Map<ViewConstructor, ArrayBufferView>();
 
+  /** Memory's size as of the last growth this object heard of, from the core or noticeGrowth(). */
+  private knownBytes: number;
+
   constructor(readonly memory: WebAssembly.Memory, readonly strategy: ViewStrategy) {
     this.buffer = strategy === "resizable" ? (memory as ResizableMemory).toResizableBuffer() : memory.buffer;
+    this.knownBytes = memory.buffer.byteLength;
     owners.set(this.buffer, this);
   }
 
@@ -101,8 +105,9 @@ export class LinearMemory {
    * Called by the core right after memory.grow, inside the operation that grew it: it must not
    * throw and must not run user code, which could re-enter the allocator halfway through.
    */
-  grew(oldPages: number, _newPages: number): void {
+  grew(oldPages: number, newPages: number): void {
     this.grows++;
+    this.knownBytes = newPages * PAGE_SIZE;
     if (this.strategy !== "resizable") {
       this.buffer = this.memory.buffer;
       owners.set(this.buffer, this);
@@ -112,6 +117,18 @@ export class LinearMemory {
       this.bytesBeforeGrowth = oldPages * PAGE_SIZE;
       this.pendingGrowth = true;
     }
+  }
+
+  /**
+   * Notices a growth the core did not announce: heap.memory.grow() from JavaScript, or a user's
+   * module growing the memory it imports. Called on the slow paths that a stale buffer leads to
+   * (a view that cannot be made, a buffer that is not the current one); true if memory grew.
+   */
+  noticeGrowth(): boolean {
+    const bytes = this.memory.buffer.byteLength;
+    if (bytes === this.knownBytes) return false;
+    this.grew(this.knownBytes / PAGE_SIZE, bytes / PAGE_SIZE);
+    return true;
   }
 
   /**
@@ -146,7 +163,8 @@ export class LinearMemory {
   /** A view of `ctor` over all of memory, current until the next growth. */
   wholeView<V extends ArrayBufferView>(ctor: ViewConstructor): V {
     let view = this.wholeViews.get(ctor);
-    if (view === undefined) {
+    // A whole view detached by a growth nobody announced (see noticeGrowth) is empty.
+    if (view === undefined || (view.byteLength === 0 && this.noticeGrowth())) {
       view = new ctor(this.buffer);
       this.wholeViews.set(ctor, view);
     }

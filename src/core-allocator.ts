@@ -3,7 +3,7 @@
 // about bytes is made in WebAssembly, one call per operation. It names no Heap: `H` is whatever
 // owns the memory, so that heap.ts can make the page allocator without an import circle.
 
-import { isTypedArray, kindInfo, makeView, viewBuffer, viewByteLength, viewByteOffset, viewKind, viewLength, type ElementKind, type KindInfo, type View, type ViewOf } from "./kinds";
+import { isTypedArray, kindInfo, makeView, viewBuffer, viewByteLength, viewByteOffset, viewKind, viewLength, type ElementKind, type KindInfo, type KindName, type View, type ViewOf } from "./kinds";
 import { byteLength, checkAlign, checkOffset, DEFAULT_RAW_ALIGN } from "./checks";
 import { AllocatorDeinitializedError, DetachedViewError, DoubleFreeError, HeapCorruptionError,
   InvalidFreeError, OutOfMemoryError } from "./errors";
@@ -93,7 +93,7 @@ export class CoreAllocator<H extends object = object> {
     const ptr = this.core.alloc(this.liveHandle(), bytes, info.size) >>> 0;
     if (this.linear.pendingGrowth) this.announceGrowth();
     if (ptr === 0) throw this.allocFailure(bytes);
-    return makeView(info.name, this.linear.buffer, ptr, n) as ViewOf<K>;
+    return this.viewAt(info.name, ptr, n) as ViewOf<K>;
   }
 
   private allocWith(info: KindInfo, n: number, bytes: number, options: AllocOptions | undefined): View {
@@ -107,7 +107,7 @@ export class CoreAllocator<H extends object = object> {
     const ptr = this.core.alloc(handle, bytes, align) >>> 0;
     if (this.linear.pendingGrowth) this.announceGrowth();
     if (ptr === 0) throw this.allocFailure(bytes);
-    const view = makeView(info.name, this.linear.buffer, ptr, n);
+    const view = this.viewAt(info.name, ptr, n);
     if (zero) view.fill(info.zero as never);
     return view;
   }
@@ -231,6 +231,21 @@ export class CoreAllocator<H extends object = object> {
   }
 
   /**
+   * A view of kind `name` over `n` elements at `ptr`, which the core just handed out. Making it
+   * fails only if memory grew without the core's knowledge (see LinearMemory.noticeGrowth): the
+   * buffer is then detached ("plain") or too short ("shared"); noticed, the view is made again.
+   */
+  private viewAt(name: KindName, ptr: number, n: number): View {
+    try {
+      return makeView(name, this.linear.buffer, ptr, n);
+    } catch (error) {
+      if (!this.linear.noticeGrowth()) throw error;
+      this.announceGrowth();
+      return makeView(name, this.linear.buffer, ptr, n);
+    }
+  }
+
+  /**
    * Runs the growth listeners after a core call of this allocator. A listener that deinit()ed
    * this allocator gave back what the call just handed out, so the call must not return it.
    */
@@ -241,7 +256,7 @@ export class CoreAllocator<H extends object = object> {
 
   /** A view of `info`'s kind over `n` elements at `ptr` (an empty one of its own when n is 0). */
   private viewOf(info: KindInfo, ptr: number, n: number): View {
-    return n === 0 ? new info.ctor(0) as View : makeView(info.name, this.linear.buffer, ptr, n);
+    return n === 0 ? new info.ctor(0) as View : this.viewAt(info.name, ptr, n);
   }
 
   /**
@@ -250,6 +265,11 @@ export class CoreAllocator<H extends object = object> {
    * no-op; anything else is not this heap's.
    */
   private checkForeign(view: View, buffer: ArrayBufferLike): void {
+    // The view may be on memory's current buffer, after a growth the core did not announce.
+    if (this.linear.noticeGrowth()) {
+      this.announceGrowth();
+      if (buffer === this.linear.buffer) return;
+    }
     const owner = linearMemoryOf(buffer);
     if (owner === this.linear) {
       if (this.linear.isDetached(buffer)) throw new DetachedViewError();
