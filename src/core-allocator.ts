@@ -78,8 +78,8 @@ export class CoreAllocator<H extends object = object> {
   }
 
   // Every method below whose core call may grow memory runs the growth listeners right after the
-  // call (`if (this.linear.pendingGrowth) this.announceGrowth()`) and only then makes the view it
-  // returns: a listener may allocate and, under "plain", grow memory again. free and rawFree
+  // call (`if (this.linear.pendingGrowth) this.announceGrowth()`, or settled() on a failure, whose
+  // error is built first) and only then makes the view it returns: a listener may allocate and, under "plain", grow memory again. free and rawFree
   // skip the check: the core only gives memory back there, it never grows it. What it needs of a
   // view it was given (kind, offset, length, buffer) it reads before the call, since a growth
   // detaches that view under "plain".
@@ -91,8 +91,8 @@ export class CoreAllocator<H extends object = object> {
     const bytes = byteLength(n, info.size);
     if (options !== undefined || bytes === 0) return this.allocWith(info, n, bytes, options) as ViewOf<K>;
     const ptr = this.core.alloc(this.liveHandle(), bytes, info.size) >>> 0;
+    if (ptr === 0) throw this.settled(this.allocFailure(bytes));
     if (this.linear.pendingGrowth) this.announceGrowth();
-    if (ptr === 0) throw this.allocFailure(bytes);
     return this.viewAt(info.name, ptr, n) as ViewOf<K>;
   }
 
@@ -105,8 +105,8 @@ export class CoreAllocator<H extends object = object> {
     const handle = this.liveHandle();
     if (bytes === 0) return new info.ctor(0) as View;
     const ptr = this.core.alloc(handle, bytes, align) >>> 0;
+    if (ptr === 0) throw this.settled(this.allocFailure(bytes));
     if (this.linear.pendingGrowth) this.announceGrowth();
-    if (ptr === 0) throw this.allocFailure(bytes);
     const view = this.viewAt(info.name, ptr, n);
     if (zero) view.fill(info.zero as never);
     return view;
@@ -125,9 +125,9 @@ export class CoreAllocator<H extends object = object> {
     const { buffer, ptr, len } = this.placeOf(view);
     const bytes = byteLength(n, info.size);
     const status = this.core.resize(handle, ptr, len, bytes, ANY_ALIGN);
+    if (status !== Status.OK && status !== Status.OUT_OF_MEMORY) throw this.settled(this.misuse(status, ptr, len));
     if (this.linear.pendingGrowth) this.announceGrowth();
     if (status === Status.OUT_OF_MEMORY) return null;
-    if (status !== Status.OK) throw this.misuse(status, ptr, len);
     // The same view only if it still covers the memory: a growth may have detached it.
     if (bytes === len && buffer === this.linear.buffer) return view;
     return this.viewOf(info, ptr, n) as V;
@@ -139,10 +139,8 @@ export class CoreAllocator<H extends object = object> {
     const { ptr, len } = this.placeOf(view);
     const bytes = byteLength(n, info.size);
     const moved = this.core.realloc(handle, ptr, len, bytes, info.size) >>> 0;
+    if (moved === 0) throw this.settled(this.allocFailure(bytes));
     if (this.linear.pendingGrowth) this.announceGrowth();
-    if (moved === 0) {
-      throw this.allocFailure(bytes);
-    }
     return this.viewOf(info, moved, n) as V;
   }
 
@@ -188,28 +186,27 @@ export class CoreAllocator<H extends object = object> {
   rawAlloc(len: number, align: number = DEFAULT_RAW_ALIGN): number {
     const handle = this.liveHandle();
     const ptr = this.core.alloc(handle, byteLength(len, 1), checkAlign(align)) >>> 0;
+    if (ptr === 0 && this.core.lastStatus() !== Status.OK) throw this.settled(this.allocFailure(len));
     if (this.linear.pendingGrowth) this.announceGrowth();
-    if (ptr === 0 && this.core.lastStatus() !== Status.OK) throw this.allocFailure(len);
     return ptr;
   }
 
   rawResize(ptr: number, len: number, newLen: number, align: number = DEFAULT_RAW_ALIGN): boolean {
     const handle = this.liveHandle();
     const status = this.core.resize(handle, checkOffset(ptr), byteLength(len, 1), byteLength(newLen, 1, "newLen"), checkAlign(align));
+    if (status !== Status.OK && status !== Status.OUT_OF_MEMORY) throw this.settled(this.misuse(status, ptr, len));
     if (this.linear.pendingGrowth) this.announceGrowth();
-    if (status === Status.OK) return true;
-    if (status === Status.OUT_OF_MEMORY) return false;
-    throw this.misuse(status, ptr, len);
+    return status === Status.OK;
   }
 
   rawRemap(ptr: number, len: number, newLen: number, align: number = DEFAULT_RAW_ALIGN): number {
     const handle = this.liveHandle();
     const moved = this.core.remap(handle, checkOffset(ptr), byteLength(len, 1), byteLength(newLen, 1, "newLen"), checkAlign(align)) >>> 0;
-    if (this.linear.pendingGrowth) this.announceGrowth();
     if (moved === 0) {
       const status = this.core.lastStatus();
-      if (status !== Status.OK && status !== Status.OUT_OF_MEMORY) throw this.misuse(status, ptr, len);
+      if (status !== Status.OK && status !== Status.OUT_OF_MEMORY) throw this.settled(this.misuse(status, ptr, len));
     }
+    if (this.linear.pendingGrowth) this.announceGrowth();
     return moved;
   }
 
@@ -243,6 +240,15 @@ export class CoreAllocator<H extends object = object> {
       this.announceGrowth();
       return makeView(name, this.linear.buffer, ptr, n);
     }
+  }
+
+  /**
+   * `failure`, the error of a failed core call, once the growth listeners have run. The error is
+   * built first: it reads the core's last status, which a listener's own calls would overwrite.
+   */
+  private settled(failure: Error): Error {
+    if (this.linear.pendingGrowth) this.linear.flushGrowth();
+    return failure;
   }
 
   /**
