@@ -1,9 +1,11 @@
-// Command line: npm run soak -- --minutes M [--seed S] [--interval SECONDS]
+// Command line: npm run soak -- --minutes M [--seed S] [--interval SECONDS] [--inject-drift]
 
 export interface SoakArgs {
   minutes: number;
   seed: number;
   intervalSeconds: number;
+  /** Leak one page per batch after the warm-up: proves the drift checks fire. */
+  injectDrift: boolean;
 }
 
 function numberArg(argv: string[], name: string, fallback: number): number {
@@ -19,5 +21,6 @@ export function parseSoakArgs(argv: string[]): SoakArgs {
     minutes: numberArg(argv, "--minutes", 2),
     seed: numberArg(argv, "--seed", 1),
     intervalSeconds: numberArg(argv, "--interval", 10),
+    injectDrift: argv.includes("--inject-drift"),
   };
 }

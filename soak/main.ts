@@ -28,6 +28,7 @@ async function main(): Promise<number> {
   while (performance.now() < endAt) {
     const { mode, checksum: c } = batch.run();
     checksum = (checksum + c) | 0;
+    if (args.injectDrift && performance.now() - started > warmupMsFor(args.minutes)) batch.heap.pageAllocator.rawAlloc(65536);
     const pagesInUseAfterReset = batch.heap.stats().pagesInUseBytes;
     churn.run(CHURN_OPS);
     batches++;
