@@ -31,7 +31,7 @@ export function parseArgs(argv: string[]): Args {
   if (!["release", "debug", "both"].includes(build)) throw new RangeError(`--build is release, debug or both, got ${build}`);
   const trial = value(argv, "--trial");
   return {
-    trials: integer(argv, "--trials", 2000),
+    trials: integer(argv, "--trials", 4000),
     seed: integer(argv, "--seed", 1),
     builds: build === "both" ? ["release", "debug"] : [build as Build],
     reportOnly: argv.includes("--report-only"),
