@@ -258,7 +258,6 @@ describe.each(SAFETY_MODES)("pages and the backing allocator (%s)", (_mode, safe
     const ptrs = Array.from({ length: perSlab * 3 }, () => a.rawAlloc(1024));
     const classOf1024 = gpa.stats().sizeClasses.find((c) => c.size === 1024)!;
     expect(classOf1024).toMatchObject({ slabs: 3, liveSlots: perSlab * 3 });
-    const peak = heap.stats().pagesInUseBytes;
     for (const ptr of ptrs) a.rawFree(ptr, 1024);
     expect(gpa.stats().liveAllocations).toBe(0);
     // With safety the freed slots wait in the quarantine, which lets them go before the GPA takes
