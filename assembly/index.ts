@@ -9,8 +9,7 @@ import { pageInit, pageReserve, pageValidate, pageFirst, pageTop, pageCounters, 
 import { RECORD_SIZE, newRecord, firstRecord, nextRecord, vtableAddressOf, referenceOf } from "./records";
 import * as dispatch from "./dispatch";
 import { ARENA, arenaAlloc } from "./arena";
-import { GPA } from "./gpa/index";
-import { gpaAlloc, gpaFree } from "./gpa/gpa";
+import { GPA, gpaAlloc, gpaFree } from "./gpa/index";
 import { isVTable } from "./vtable";
 import { pagesFor } from "./memory";
 

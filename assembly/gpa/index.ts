@@ -7,7 +7,7 @@ import { defineVTable } from "../vtable";
 import { gpaAlloc, gpaResize, gpaFree, gpaDeinit, gpaSetUp } from "./gpa";
 import { gpaValidate } from "./inspect";
 
-export { GpaFlag, GPA_NO_LIMIT, gpaSetLimit, gpaRequested } from "./gpa";
+export { GpaFlag, GPA_NO_LIMIT, gpaSetLimit, gpaRequested, gpaAlloc, gpaFree } from "./gpa";
 export { GpaStat, GpaClassStat, LeakField, LEAK_BATCH, gpaLiveCount, gpaLeaks, leakBatchAddress, gpaStats } from "./inspect";
 export { MAX_SMALL } from "./slab";
 export { QUARANTINE_SLOTS } from "./quarantine";
