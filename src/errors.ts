@@ -44,10 +44,15 @@ export class AllocatorDeinitializedError extends WasmArenaError {
   }
 }
 
-/** heap.validate() found allocator metadata that breaks an invariant. */
+/**
+ * Allocator metadata breaks an invariant: found by heap.validate(), by an allocator's own checks,
+ * or by a trap inside the core (then the `cause`). `address` is the damaged word, or the record of
+ * the allocator whose call ran into it.
+ */
 export class HeapCorruptionError extends WasmArenaError {
   readonly code = "HEAP_CORRUPTION";
-  constructor(readonly address: number) {
-    super(`heap metadata is corrupt near byte offset ${address}`);
+  constructor(readonly address: number, detail?: string, cause?: unknown) {
+    super(`heap metadata is corrupt near byte offset ${address}${detail === undefined ? "" : `: ${detail}`}`,
+      cause === undefined ? undefined : { cause });
   }
 }

@@ -4,13 +4,21 @@ import { heapOfBuffer, type Allocator, type Heap } from "./heap";
 import { coreAllocatorOf, type CoreAllocator } from "./core-allocator";
 import { isTypedArray, viewBuffer, viewByteLength, viewByteOffset, type View } from "./kinds";
 import { checkOffset } from "./checks";
-import { DetachedViewError } from "./errors";
+import { DetachedViewError, HeapCorruptionError } from "./errors";
 
 // The record goes back to the core once the allocator handle is collected: the handle, not the
 // FixedBufferAllocator, is what users and backed allocators hold (`new FixedBufferAllocator(b)
-// .allocator()` keeps only the handle). The held value must not reference the handle.
+// .allocator()` keeps only the handle). The held value must not reference the handle. A
+// collection has no caller to throw to: on a heap whose metadata is damaged the record stays, and
+// the damage surfaces at the next call or validate() that reaches it.
 const records = new FinalizationRegistry<{ core: CoreAllocator["core"]; handle: number }>(
-  ({ core, handle }) => core.destroy(handle),
+  ({ core, handle }) => {
+    try {
+      core.destroy(handle);
+    } catch (error) {
+      if (!(error instanceof HeapCorruptionError)) throw error;
+    }
+  },
 );
 
 /**

@@ -11,7 +11,7 @@
 import type { CoreAllocator } from "./core-allocator";
 
 /** Frames of the library itself, which lead from the user's call to the report: left out. */
-const LIBRARY_FRAME = /^\s*at (?:new )?(?:CoreAllocator|ArenaAllocator|FixedBufferAllocator|GeneralPurposeAllocator|Heap)\.|wasm:\/\/|wasm-function|^\s*at allocationTraced /;
+const LIBRARY_FRAME = /^\s*at (?:new )?(?:CoreAllocator|ArenaAllocator|FixedBufferAllocator|GeneralPurposeAllocator|Heap)\.|wasm:\/\/|wasm-function|^\s*at allocationTraced |^\s*at (?:\S+\.)?guardedCoreCall /;
 
 /** Frames captured per report: enough for the core's own frames (many in a debug build) and the caller's. */
 const STACK_FRAMES = 64;

@@ -5,6 +5,7 @@
 
 import { CoreAllocator, type AllocOptions } from "./core-allocator";
 import type { ElementKind, View, ViewOf } from "./kinds";
+import { guardCore } from "./core-guard";
 import { HeapCorruptionError, OutOfMemoryError } from "./errors";
 import { byteLength } from "./checks";
 import { instantiateCore, instantiateCoreSync, type CoreInstance, type CoreOptions } from "../bindings/instantiate";
@@ -97,7 +98,8 @@ export class Heap {
   readonly maximumBytes: number;
   private readonly instance: CoreInstance;
 
-  private constructor(instance: CoreInstance, maximumPages: number) {
+  private constructor(bare: CoreInstance, maximumPages: number) {
+    const instance = { core: guardCore(bare.core), linear: bare.linear };
     const handle = instance.core.init(maximumPages);
     // No listener can exist yet: this only clears the growth init() made, so that the first
     // event reports the size before its own growth.

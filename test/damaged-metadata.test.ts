@@ -61,3 +61,25 @@ describe("damaged metadata", () => {
     expect(next).not.toBe(live);
   });
 });
+
+describe("a trap inside the core", () => {
+  it("surfaces as HeapCorruptionError naming the damaged record, with the trap as its cause", () => {
+    const heap = smallHeap();
+    const outer = new ArenaAllocator(heap.pageAllocator);
+    const inner = new ArenaAllocator(outer.allocator()).allocator();
+    // The inner record's vtable word, pointing past every vtable: the call through it traps.
+    heap.u32[inner.handle / 4] = 0x7fff_0000;
+    let caught: unknown;
+    try {
+      inner.rawAlloc(64);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(HeapCorruptionError);
+    const corruption = caught as HeapCorruptionError;
+    expect(corruption.address).toBe(inner.handle);
+    expect(corruption.message).toContain("trapped in alloc()");
+    expect(corruption.cause).toBeInstanceOf(WebAssembly.RuntimeError);
+    expect(() => heap.validate()).toThrow(HeapCorruptionError);
+  });
+});
