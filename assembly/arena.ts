@@ -11,9 +11,9 @@
 // `len` counts the whole chunk, header included. The record's bump region always describes the
 // newest chunk's buffer, so the hot path never touches the chunk list.
 //
-//   record body ┌──────────────────────────┬─────────┬───────┐
-//               │ region: start, cap, end  │ backing │ first │
-//               └──────────────────────────┴─────────┴───────┘
+//   record body ┌────────────────────────────────┬─────────┬───────┐
+//               │ region: start, cap, end, seal  │ backing │ first │
+//               └────────────────────────────────┴─────────┴───────┘
 //                ARENA_REGION               BACKING   FIRST
 //
 // `backing` is a reference (reference.ts): once the backing allocator ends, every call that
@@ -24,7 +24,7 @@
 
 import { BODY, RECORD_SIZE, newRecord, freeRecord, referenceOf } from "./records";
 import { BUMP_SIZE, bumpAlloc, bumpEnd, bumpCapacity, bumpStart, bumpFree, bumpOwns, bumpResize,
-  bumpReset, bumpGrow, bumpValid } from "./bump";
+  bumpReset, bumpGrow, bumpValid, bumpIntact } from "./bump";
 import { alignForward } from "./memory";
 import { pageIsReference } from "./page";
 import { Status, fail, clearStatus } from "./status";
@@ -78,7 +78,9 @@ export enum ResetMode { FREE_ALL = 0, RETAIN_CAPACITY = 1, RETAIN_WITH_LIMIT = 2
 /** A new arena over `backing`; 0 if no record could be made. */
 export function arenaInit(backing: usize): usize {
   const arena = newRecord(ARENA);
-  if (arena != 0) store<u32>(arena + BACKING, referenceOf(backing));
+  if (arena == 0) return 0;
+  bumpReset(arena + ARENA_REGION, 0, 0);
+  store<u32>(arena + BACKING, referenceOf(backing));
   return arena;
 }
 
@@ -121,6 +123,10 @@ function arenaAllocSlow(arena: usize, n: usize, align: usize): usize {
   clearStatus();
   const region = arena + ARENA_REGION;
   let chunk = firstChunk(arena);
+  if (!regionDescribes(region, chunk)) {
+    fail(Status.CORRUPTION, arena);
+    return 0;
+  }
   if (chunk == 0 && openChunk(arena, 0, <u64>n + <u64>align) == 0) return 0;
   while (true) {
     const ptr = bumpAlloc(region, n, align);
@@ -137,6 +143,17 @@ function arenaAllocSlow(arena: usize, n: usize, align: usize): usize {
       return 0;
     }
   }
+}
+
+/**
+ * Whether the sealed region describes `first`, the newest chunk (or nothing, with no chunk): a
+ * damaged region, `first` or chunk length must not send the slow path to the backing allocator
+ * with an address or length it never handed out.
+ */
+function regionDescribes(region: usize, first: usize): bool {
+  if (!bumpIntact(region)) return false;
+  if (first == 0) return bumpStart(region) == 0 && bumpCapacity(region) == 0 && bumpEnd(region) == 0;
+  return bumpStart(region) == first + CHUNK_HEADER && bumpCapacity(region) == chunkLen(first) - CHUNK_HEADER;
 }
 
 /** Whether [ptr, ptr + len) lies in one of the arena's older chunks (not the newest, the region's). */
@@ -231,14 +248,8 @@ function arenaValidate(arena: usize): Status {
   const first = firstChunk(arena);
   const memoryEnd = <u64>memory.size() << 16;
   if (!pageIsReference(backingOf(arena))) return fail(Status.CORRUPTION, arena);
-  if (first == 0) {
-    return bumpStart(region) == 0 && bumpCapacity(region) == 0 && bumpEnd(region) == 0
-      ? Status.OK : fail(Status.CORRUPTION, arena);
-  }
-  if (bumpStart(region) != first + CHUNK_HEADER || bumpCapacity(region) != chunkLen(first) - CHUNK_HEADER
-    || !bumpValid(region)) {
-    return fail(Status.CORRUPTION, arena);
-  }
+  if (!regionDescribes(region, first) || !bumpValid(region)) return fail(Status.CORRUPTION, arena);
+  if (first == 0) return Status.OK;
   let budget = memoryEnd / <u64>CHUNK_HEADER;
   for (let chunk = first; chunk != 0; chunk = chunkNext(chunk)) {
     if (budget-- == 0 || chunkLen(chunk) < CHUNK_HEADER || <u64>chunk + <u64>chunkLen(chunk) > memoryEnd) {

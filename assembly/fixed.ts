@@ -1,14 +1,14 @@
 // FixedBufferAllocator: Zig's std.heap.FixedBufferAllocator. It bumps through one caller-owned
 // buffer and never asks anyone for more; free and resize touch only the last allocation.
 //
-//   record body ┌──────────────────────────┐
-//               │ region: start, cap, end  │   the buffer is [start, start + cap)
-//               └──────────────────────────┘
+//   record body ┌────────────────────────────────┐
+//               │ region: start, cap, end, seal  │   the buffer is [start, start + cap)
+//               └────────────────────────────────┘
 //                FIXED_REGION
 
 import { BODY, RECORD_SIZE, newRecord, freeRecord } from "./records";
 import { BUMP_SIZE, bumpAlloc, bumpEnd, bumpFree, bumpResize, bumpReset, bumpClear, bumpContains,
-  bumpValid } from "./bump";
+  bumpValid, bumpIntact } from "./bump";
 import { Status, fail } from "./status";
 import { defineVTable } from "./vtable";
 
@@ -21,7 +21,9 @@ if (FIXED_END > RECORD_SIZE) ERROR("the fixed buffer's fields overflow its recor
 function ownsNothingOutside(_fixed: usize, _ptr: usize, _len: usize): bool { return false; }
 
 function fixedAlloc(fixed: usize, n: usize, align: usize, _caller: usize): usize {
-  return bumpAlloc(fixed + FIXED_REGION, n, align);
+  const ptr = bumpAlloc(fixed + FIXED_REGION, n, align);
+  if (ptr == 0 && !bumpIntact(fixed + FIXED_REGION)) fail(Status.CORRUPTION, fixed);
+  return ptr;
 }
 
 function fixedFree(fixed: usize, ptr: usize, len: usize, _align: usize, _caller: usize): Status {

@@ -4,22 +4,28 @@
 
 import { describe, expect, it } from "vitest";
 import { CORE_BUILD } from "../bindings/core-bytes.generated";
-import { BUMP_CAPACITY, BUMP_END, FIXED_REGION } from "../bindings/abi.generated";
-import { FixedBufferAllocator, HeapCorruptionError } from "../src/index";
-import { smallHeap } from "./support/heaps";
+import { ARENA_REGION, BUMP_START } from "../bindings/abi.generated";
+import { HeapCorruptionError } from "../src/index";
+import { arenaOnPages } from "./support/heaps";
+
+/** The arena's chunk header (arena.ts): the next chunk's address, then the chunk's length. */
+const CHUNK_HEADER = 8;
+const CHUNK_LEN = 4;
 
 describe(`core assertions (${CORE_BUILD} build)`, () => {
-  it("a bump region whose end passed its capacity is caught: by the bump itself in debug, by validate() in release", () => {
-    const heap = smallHeap();
-    const fba = new FixedBufferAllocator(heap.pageAllocator.alloc("u8", 256));
-    const a = fba.allocator();
-    const region = a.handle + FIXED_REGION;
-    heap.u32[(region + BUMP_END) / 4] = heap.u32[(region + BUMP_CAPACITY) / 4] + 8;
-    if (CORE_BUILD === "debug") {
-      expect(() => a.rawAlloc(8)).toThrow(/core assertion failed: a bump region's end passed its capacity \(.*bump\.ts:\d+:\d+\)/);
-    } else {
-      expect(a.rawAlloc(8)).toBe(0);
-    }
+  it("an arena chunk shorter than its header is caught: by the chunk walk in debug, by validate() in release", () => {
+    const { heap, arena, a } = arenaOnPages();
+    a.rawAlloc(100);
+    heap.pageAllocator.rawAlloc(65536); // the page after the first chunk: it cannot grow in place
+    a.rawAlloc(200_000); // a second chunk: the first is now the older one
+    const newest = heap.u32[(a.handle + ARENA_REGION + BUMP_START) / 4] - CHUNK_HEADER;
+    const older = heap.u32[newest / 4];
+    heap.u32[(older + CHUNK_LEN) / 4] = 4;
     expect(() => heap.validate()).toThrow(HeapCorruptionError);
+    if (CORE_BUILD === "debug") {
+      expect(() => arena.deinit()).toThrow(/core assertion failed: an arena chunk shorter than its header \(.*arena\.ts:\d+:\d+\)/);
+    } else {
+      arena.deinit();
+    }
   });
 });

@@ -3,9 +3,9 @@
 // wrote, at the offsets its layouts draw (records.ts, page.ts, arena.ts, gpa/slab.ts).
 
 import { describe, expect, it } from "vitest";
-import { BUMP_START, ARENA_REGION } from "../bindings/abi.generated";
-import { ArenaAllocator, GeneralPurposeAllocator, HeapCorruptionError } from "../src/index";
-import { smallHeap, PAGE } from "./support/heaps";
+import { BUMP_START, BUMP_CAPACITY, BUMP_END, ARENA_REGION, FIXED_REGION } from "../bindings/abi.generated";
+import { ArenaAllocator, FixedBufferAllocator, GeneralPurposeAllocator, HeapCorruptionError } from "../src/index";
+import { arenaOnPages, smallHeap, PAGE } from "./support/heaps";
 
 const RECORD_NEXT = 4;
 const RUN_NEXT = 4;
@@ -59,6 +59,30 @@ describe("damaged metadata", () => {
     const next = a.rawAlloc(64);
     expect(next).not.toBe(elsewhere);
     expect(next).not.toBe(live);
+  });
+});
+
+describe("sealed bump regions", () => {
+  for (const [word, offset] of [["start", BUMP_START], ["capacity", BUMP_CAPACITY], ["end", BUMP_END]] as const) {
+    it(`an arena whose region ${word} was overwritten refuses to allocate instead of handing out memory twice`, () => {
+      const { heap, a } = arenaOnPages();
+      const live = a.rawAlloc(64);
+      heap.u32[(a.handle + ARENA_REGION + offset) / 4] = word === "start" ? live - 64 : 0;
+      expect(() => a.rawAlloc(64)).toThrow(HeapCorruptionError);
+      expect(() => a.rawFree(live, 64)).toThrow(HeapCorruptionError);
+      expect(() => heap.validate()).toThrow(HeapCorruptionError);
+    });
+  }
+
+  it("a fixed buffer whose end was overwritten refuses to allocate, free or resize", () => {
+    const heap = smallHeap();
+    const fba = new FixedBufferAllocator(heap.pageAllocator.alloc("u8", 256));
+    const a = fba.allocator();
+    const first = a.rawAlloc(64);
+    heap.u32[(a.handle + FIXED_REGION + BUMP_END) / 4] = 0;
+    expect(() => a.rawAlloc(8)).toThrow(HeapCorruptionError);
+    expect(() => a.rawResize(first, 64, 32)).toThrow(HeapCorruptionError);
+    expect(() => heap.validate()).toThrow(HeapCorruptionError);
   });
 });
 
