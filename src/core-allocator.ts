@@ -201,19 +201,34 @@ export class CoreAllocator<H extends object = object> {
 
   rawRemap(ptr: number, len: number, newLen: number, align: number = DEFAULT_RAW_ALIGN): number {
     const handle = this.liveHandle();
-    const moved = this.core.remap(handle, checkOffset(ptr), byteLength(len, 1), byteLength(newLen, 1, "newLen"), checkAlign(align)) >>> 0;
-    if (moved === 0) {
-      const status = this.core.lastStatus();
-      if (status !== Status.OK && status !== Status.OUT_OF_MEMORY) throw this.settled(this.misuse(status, ptr, len));
-    }
-    if (this.linear.pendingGrowth) this.announceGrowth();
-    return moved;
+    return this.rawMoved(this.core.remap(handle, checkOffset(ptr), byteLength(len, 1), byteLength(newLen, 1, "newLen"), checkAlign(align)), ptr, len);
+  }
+
+  rawRealloc(ptr: number, len: number, newLen: number, align: number = DEFAULT_RAW_ALIGN): number {
+    const handle = this.liveHandle();
+    // The core checks the old allocation as allocated (its alignment is not compared with `align`).
+    return this.rawMoved(this.core.realloc(handle, checkOffset(ptr), byteLength(len, 1), byteLength(newLen, 1, "newLen"), checkAlign(align)), ptr, len);
   }
 
   rawFree(ptr: number, len: number, align: number = DEFAULT_RAW_ALIGN): void {
     const handle = this.liveHandle();
     const status = this.core.free(handle, checkOffset(ptr), byteLength(len, 1), checkAlign(align));
     if (status !== Status.OK) throw this.misuse(status, ptr, len);
+  }
+
+  /**
+   * The result of a core remap or realloc of [ptr, ptr + len): the new offset, or 0 when it could
+   * not (remap) or ran out of memory (realloc), the old allocation intact; a misuse the core
+   * reported throws its error. The growth listeners run before it returns.
+   */
+  private rawMoved(result: number, ptr: number, len: number): number {
+    const moved = result >>> 0;
+    if (moved === 0) {
+      const status = this.core.lastStatus();
+      if (status !== Status.OK && status !== Status.OUT_OF_MEMORY) throw this.settled(this.misuse(status, ptr, len));
+    }
+    if (this.linear.pendingGrowth) this.announceGrowth();
+    return moved;
   }
 
   /**

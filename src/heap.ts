@@ -49,6 +49,13 @@ export interface Allocator {
   rawRemap(ptr: number, len: number, newLen: number, align?: number): number;
   /** Frees `len` bytes at `ptr`, allocated with `align`. */
   rawFree(ptr: number, len: number, align?: number): void;
+  /**
+   * Resizes in place if it can, else moves to a new allocation aligned to `align`, copying
+   * min(len, newLen) bytes, and frees the old one. The new offset, or 0 when out of memory, the
+   * old allocation then intact. `len` 0 is an allocation (`ptr` is not read); `newLen` 0 frees and
+   * returns `align`, the non-zero offset that rawAlloc(0) gives and that is never read.
+   */
+  rawRealloc(ptr: number, len: number, newLen: number, align?: number): number;
   /** The allocator's record in the heap, for users' own WebAssembly; throws after deinit(). */
   readonly handle: number;
 }
