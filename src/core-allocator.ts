@@ -138,8 +138,9 @@ export class CoreAllocator<H extends object = object> {
     const info = viewKind(view);
     const { ptr, len } = this.placeOf(view);
     const bytes = byteLength(n, info.size);
-    const moved = this.core.realloc(handle, ptr, len, bytes, info.size) >>> 0;
-    if (moved === 0) throw this.settled(this.allocFailure(bytes));
+    // An empty view is no block, whatever its byte offset says: its realloc is an allocation.
+    const moved = (len === 0 ? this.core.alloc(handle, bytes, info.size) : this.core.realloc(handle, ptr, len, bytes, info.size)) >>> 0;
+    if (moved === 0) throw this.settled(this.allocFailure(bytes, ptr, len));
     if (this.linear.pendingGrowth) this.announceGrowth();
     return this.viewOf(info, moved, n) as V;
   }
@@ -303,10 +304,13 @@ export class CoreAllocator<H extends object = object> {
     return new OutOfMemoryError(bytes, ` in the ${this.owner}`);
   }
 
-  /** Why the core's alloc gave 0: out of memory (status OK), or the misuse it reported. */
-  private allocFailure(bytes: number): Error {
+  /**
+   * Why the core's alloc or realloc of `bytes` gave 0: out of memory (status OK or OUT_OF_MEMORY),
+   * or the misuse it reported about [ptr, ptr + len), the block a realloc was given.
+   */
+  private allocFailure(bytes: number, ptr = 0, len = bytes): Error {
     const status = this.core.lastStatus();
-    return status === Status.OK || status === Status.OUT_OF_MEMORY ? this.outOfMemory(bytes) : this.misuse(status, 0, bytes);
+    return status === Status.OK || status === Status.OUT_OF_MEMORY ? this.outOfMemory(bytes) : this.misuse(status, ptr, len);
   }
 
   /** The error for a status the core reported about [ptr, ptr + len). */
