@@ -173,28 +173,46 @@ function moved(world: World, block: Block, n: number, newBytes: number, ptr: num
 export function execRealloc(world: World, op: Extract<Op, { t: "realloc" }>): void {
   const block = world.blocks.get(op.id);
   if (block === undefined || block.container) return;
+  reallocBlock(world, block, op.n, "view");
+}
+
+/**
+ * realloc of `block` to `n` elements, through the view (realloc) or the raw API (rawRealloc), on
+ * the heap and on the model: in place or moved, min(old, new) bytes come along; out of memory
+ * only where memory may run out, and then nothing changed.
+ */
+export function reallocBlock(world: World, block: Block, n: number, via: "view" | "raw"): void {
   const node = block.owner;
-  // Known defect realloc-empty-oom: realloc of an empty view that runs out throws InvalidFreeError.
-  if (block.bytes === 0 && world.mayRunOut(node) && !world.defects.has("realloc-empty-oom")) return;
   const size = sizeOf(block.kind);
-  const newBytes = op.n * size;
+  const newBytes = n * size;
+  // A block that moves is allocated anew: at the kind's alignment through a view (which has no
+  // other), at the block's own through the raw API.
+  const align = via === "view" ? size : block.align;
   const before = snapshot(world, node);
-  const predicted = node.fba !== null && fbaExact(node) ? fbaRealloc(node, block.ptr, block.bytes, newBytes, size) : undefined;
-  let result: View | null = null;
+  const predicted = node.fba !== null && fbaExact(node) ? fbaRealloc(node, block.ptr, block.bytes, newBytes, align) : undefined;
+  /** Where the block now starts (0 once empty), or null if memory ran out. */
+  let ptr: number | null = null;
   try {
-    result = node.a.realloc(world.viewOf(block), op.n);
+    if (via === "view") {
+      const result = node.a.realloc(world.viewOf(block), n);
+      ensure(result.length === n, "view-length", () => `realloc gave ${result.length} elements, asked ${n}`);
+      ptr = n === 0 ? 0 : result.byteOffset;
+    } else {
+      const raw = node.a.rawRealloc(block.ptr, block.bytes, newBytes, align);
+      // To 0 bytes it frees and answers with the alignment, as rawAlloc(0) does.
+      if (raw !== 0) ensure(newBytes !== 0 || raw === align, "realloc-to-empty", () => `rawRealloc of block #${block.id} to 0 bytes gave ${raw}, not ${align}`);
+      if (raw !== 0) ptr = newBytes === 0 ? 0 : raw;
+    }
   } catch (error) {
     if (!isOutOfMemory(error)) throw error;
   }
-  if (result === null) {
+  if (ptr === null) {
     world.count("out-of-memory");
-    ensure(world.mayRunOut(node), "unexpected-out-of-memory", () => `realloc of block #${block.id} to ${newBytes} bytes on ${node.type} #${node.id} failed`);
+    ensure(world.mayRunOut(node), "unexpected-out-of-memory", () => `${via} realloc of block #${block.id} to ${newBytes} bytes on ${node.type} #${node.id} failed`);
     ensure(predicted === undefined || predicted === null, "fba-model", () => `FBA #${node.id} refused a realloc the model fits`);
-    checkUnchanged(world, before, "a failed realloc", [block], node);
+    checkUnchanged(world, before, `a failed ${via} realloc`, [block], node);
     return;
   }
-  ensure(result.length === op.n, "view-length", () => `realloc gave ${result!.length} elements, asked ${op.n}`);
-  const ptr = op.n === 0 ? 0 : result.byteOffset;
   if (predicted !== undefined) {
     ensure(predicted !== null && (newBytes === 0 || predicted.ptr === ptr), "fba-model",
       () => `FBA #${node.id} realloc'd block #${block.id} to ${ptr}; the model says ${predicted?.ptr}`);
@@ -203,9 +221,8 @@ export function execRealloc(world: World, op: Extract<Op, { t: "realloc" }>): vo
   if (newBytes === 0) {
     world.setLength(block, 0, 0, 0);
   } else {
-    // A block that moved was allocated anew at the kind's alignment, which a raw free must repeat.
-    if (ptr !== block.ptr) block.align = size;
-    moved(world, block, op.n, newBytes, ptr);
+    if (ptr !== block.ptr) block.align = align;
+    moved(world, block, n, newBytes, ptr);
   }
   checkContents(world, block);
   checkChain(node);
