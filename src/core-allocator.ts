@@ -6,7 +6,7 @@
 import { isTypedArray, kindInfo, makeView, viewBuffer, viewByteLength, viewByteOffset, viewKind, viewLength, type ElementKind, type KindInfo, type KindName, type View, type ViewOf } from "./kinds";
 import { byteLength, checkAlign, checkOffset, DEFAULT_RAW_ALIGN } from "./checks";
 import { AllocatorDeinitializedError, DetachedViewError, DoubleFreeError, HeapCorruptionError,
-  InvalidFreeError, OutOfMemoryError } from "./errors";
+  InvalidFreeError, OutOfMemoryError, type DoubleFreeStacks } from "./errors";
 import { Status } from "../bindings/abi.generated";
 import { linearMemoryOf, type LinearMemory } from "../bindings/linear-memory";
 import type { CoreExports } from "../bindings/exports";
@@ -23,6 +23,11 @@ const ANY_ALIGN = 0;
 
 export class CoreAllocator<H extends object = object> {
   private record: number;
+  /**
+   * The stacks a DoubleFreeError about `ptr` carries, the second free's taken at the call: set by
+   * a GeneralPurposeAllocator with `stackTraces: true` (gpa-stacks.ts).
+   */
+  doubleFreeStacks: ((ptr: number) => DoubleFreeStacks) | undefined = undefined;
 
   constructor(
     readonly heap: H,
@@ -317,7 +322,7 @@ export class CoreAllocator<H extends object = object> {
   private misuse(status: Status, ptr: number, len: number): Error {
     const where = `byte offset ${ptr} (${len} bytes)`;
     switch (status) {
-      case Status.DOUBLE_FREE: return new DoubleFreeError(`${where} was already freed`);
+      case Status.DOUBLE_FREE: return new DoubleFreeError(`${where} was already freed`, this.doubleFreeStacks?.(ptr));
       case Status.LENGTH_MISMATCH:
         return new InvalidFreeError(`${where}: the length differs from the allocation's`);
       case Status.ALIGN_MISMATCH:

@@ -22,10 +22,31 @@ export class InvalidFreeError extends WasmArenaError {
   readonly code = "INVALID_FREE";
 }
 
-/** Memory freed twice. */
+/**
+ * Memory freed twice. From a GeneralPurposeAllocator with `stackTraces: true`, it carries the
+ * JavaScript stacks of the allocation, the first free and the second free (the library's frames
+ * left out), and its message prints them as Zig's allocator does. A stack the GPA no longer holds
+ * (it keeps those of its most recent frees) is undefined; without `stackTraces`, all three are.
+ */
 export class DoubleFreeError extends WasmArenaError {
   readonly code = "DOUBLE_FREE";
+  readonly allocationStack?: string;
+  readonly firstFreeStack?: string;
+  readonly secondFreeStack?: string;
+
+  constructor(detail: string, stacks?: DoubleFreeStacks) {
+    super(stacks === undefined ? detail : `${detail}. Double free detected. Allocation:\n${stackText(stacks.allocationStack)}`
+      + `\nFirst free:\n${stackText(stacks.firstFreeStack)}\nSecond free:\n${stackText(stacks.secondFreeStack)}`);
+    this.allocationStack = stacks?.allocationStack;
+    this.firstFreeStack = stacks?.firstFreeStack;
+    this.secondFreeStack = stacks?.secondFreeStack;
+  }
 }
+
+/** The stacks a DoubleFreeError carries. */
+export type DoubleFreeStacks = Pick<DoubleFreeError, "allocationStack" | "firstFreeStack" | "secondFreeStack">;
+
+const stackText = (stack: string | undefined): string => stack ?? "    (not recorded)";
 
 /** A view that memory growth detached (only under the "plain" view strategy). */
 export class DetachedViewError extends WasmArenaError {

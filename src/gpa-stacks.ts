@@ -1,17 +1,22 @@
 // Allocation stacks for GPAs made with `stackTraces: true`. The core reports every allocation and
 // free of such a GPA as it happens, wherever the request came from (an arena stacked on the GPA
 // takes its chunks inside WebAssembly), and the JavaScript stack at that moment is kept by byte
-// offset until the allocation is freed.
+// offset: an allocation's until it is freed (for the leak report), then, with safety, the
+// allocation's and the free's together for a while, so that a second free can name both (Zig's
+// double free report).
 //
 // The report arrives inside WebAssembly, halfway through the allocation, where no user code may
 // run (it could throw through the core or re-enter the allocator). So the stack is only captured
 // there, as an Error, whose text the engine formats lazily, calling a user's
-// Error.prepareStackTrace; that happens when a leak is listed, outside any allocation.
+// Error.prepareStackTrace; that happens when a leak is listed or a double free is thrown, outside
+// any allocation.
 
 import type { CoreAllocator } from "./core-allocator";
+import type { DoubleFreeStacks } from "./errors";
+import { QUARANTINE_SLOTS } from "../bindings/abi.generated";
 
 /** Frames of the library itself, which lead from the user's call to the report: left out. */
-const LIBRARY_FRAME = /^\s*at (?:new )?(?:CoreAllocator|ArenaAllocator|FixedBufferAllocator|GeneralPurposeAllocator|Heap)\.|wasm:\/\/|wasm-function|^\s*at allocationTraced |^\s*at (?:\S+\.)?guardedCoreCall /;
+const LIBRARY_FRAME = /^\s*at (?:new )?(?:CoreAllocator|ArenaAllocator|FixedBufferAllocator|GeneralPurposeAllocator|Heap)\.|wasm:\/\/|wasm-function|^\s*at (?:allocationTraced|captureStack) |^\s*at (?:\S+\.)?(?:guardedCoreCall|doubleFreeStacks) /;
 
 /** Frames captured per report: enough for the core's own frames (many in a debug build) and the caller's. */
 const STACK_FRAMES = 64;
@@ -25,8 +30,14 @@ export interface AllocationStacks {
   stackAt(ptr: number): string | undefined;
 }
 
+/**
+ * How many freed blocks keep their stacks: those of the latest frees. A second free is told from
+ * an invalid one while the block is not allocated again, which the quarantine ensures for as many.
+ */
+const FREED_KEPT = QUARANTINE_SLOTS;
+
 /** The stack here, captured but not formatted: no user code runs. */
-function capture(): Error {
+function captureStack(): Error {
   const limit = ErrorClass.stackTraceLimit;
   ErrorClass.stackTraceLimit = STACK_FRAMES;
   const captured = new ErrorClass();
@@ -68,24 +79,50 @@ function withDefaultFormat(read: () => unknown): unknown {
   }
 }
 
-/** Starts recording the stacks of `gpa`'s allocations. */
-export function recordStacks(gpa: CoreAllocator): AllocationStacks {
-  const captured = new Map<number, Error>();
+/** The stacks kept for a freed block: its allocation's (if recorded) and its free's. */
+interface FreedStacks {
+  allocation: Error | undefined;
+  free: Error;
+}
+
+/**
+ * Starts recording the stacks of `gpa`'s allocations and, if it `detectsDoubleFrees` (safety), of
+ * its frees, which its DoubleFreeErrors then carry.
+ */
+export function recordStacks(gpa: CoreAllocator, detectsDoubleFrees: boolean): AllocationStacks {
+  const live = new Map<number, Error>();
+  // In the order of the frees, so that the oldest goes first once FREED_KEPT are kept.
+  const freed = new Map<number, FreedStacks>();
   gpa.linear.tracers.set(gpa.liveHandle(), (ptr, len) => {
-    if (len === 0) {
-      captured.delete(ptr);
-      return;
-    }
+    const allocation = live.get(ptr);
+    // An address allocated or freed again is no longer the block these stacks were taken for.
+    live.delete(ptr);
+    freed.delete(ptr);
     // Nothing may throw through the core: without a stack the allocation is still whole.
     try {
-      captured.set(ptr, capture());
+      if (len !== 0) {
+        live.set(ptr, captureStack());
+      } else if (detectsDoubleFrees) {
+        freed.set(ptr, { allocation, free: captureStack() });
+        if (freed.size > FREED_KEPT) freed.delete(freed.keys().next().value!);
+      }
     } catch {
-      captured.delete(ptr);
+      // The entry stays deleted.
     }
   });
+  if (detectsDoubleFrees) {
+    gpa.doubleFreeStacks = function doubleFreeStacks(ptr: number): DoubleFreeStacks {
+      const first = freed.get(ptr);
+      return {
+        allocationStack: first?.allocation === undefined ? undefined : formatStack(first.allocation),
+        firstFreeStack: first === undefined ? undefined : formatStack(first.free),
+        secondFreeStack: formatStack(captureStack()),
+      };
+    };
+  }
   return {
     stackAt(ptr) {
-      const stack = captured.get(ptr);
+      const stack = live.get(ptr);
       return stack === undefined ? undefined : formatStack(stack);
     },
   };
@@ -94,4 +131,5 @@ export function recordStacks(gpa: CoreAllocator): AllocationStacks {
 /** Stops recording for `gpa` (at deinit: its handle may be reused). */
 export function forgetStacks(gpa: CoreAllocator): void {
   gpa.linear.tracers.delete(gpa.ownHandle());
+  gpa.doubleFreeStacks = undefined;
 }

@@ -18,7 +18,11 @@ export interface GeneralPurposeAllocatorOptions {
    * length and alignment for the leak report. Default true. False keeps only the fast path.
    */
   safety?: boolean;
-  /** Record the JavaScript stack of every allocation for the leak report. Default false. */
+  /**
+   * Record the JavaScript stack of every allocation for the leak report and, with safety, of every
+   * free, so that a DoubleFreeError carries the stacks of the allocation, the first free and the
+   * second free, as Zig reports them. Default false.
+   */
   stackTraces?: boolean;
   /**
    * The most bytes live allocations may request together (totalRequestedBytes); past it, alloc
@@ -106,7 +110,7 @@ export class GeneralPurposeAllocator implements Disposable {
     this.onLeak = onLeak;
     const flags = (safety === false ? 0 : GpaFlag.SAFETY) | (stackTraces === true ? GpaFlag.TRACE : 0);
     this.gpa = parent.child(parent.core.gpaInit(parent.liveHandle(), flags, coreLimit(this.limit)), "GeneralPurposeAllocator");
-    this.stacks = stackTraces === true ? recordStacks(this.gpa) : undefined;
+    this.stacks = stackTraces === true ? recordStacks(this.gpa, safety !== false) : undefined;
   }
 
   /** The Allocator interface of this GPA (the same object every time). */
