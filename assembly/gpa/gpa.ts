@@ -30,7 +30,7 @@ import { Status, fail } from "../status";
 import { backingAlloc, backingResize, backingFree } from "../dispatch";
 import { CLASS_COUNT, MAX_SMALL, SLAB_SIZE, classFor, classSize, slabOf, slabFormat,
   slabPop, slabPush, slabIsFull, slabUsed, slabClass, slabSize, slabBump, slabCapacity, slotIndex, metaAt,
-  metaInUse, metaIsUsed, metaLen, metaAlign, ringPushFront, ringUnlink, slabNext, log2, couldBeSlot } from "./slab";
+  metaInUse, metaIsUsed, metaLen, metaAlign, ringPushFront, ringUnlink, slabNext, log2, couldBeSlot, isSlabOf, isHeldSlot, META_HELD } from "./slab";
 import { QUARANTINE_SIZE, quarantineCount, quarantineHold, quarantineRelease, quarantineEnd } from "./quarantine";
 import { EntryKind, DIRECTORY_SIZE, dirFind, dirReserve, dirPut, dirRemove, dirRelease, entryKey, entryLen,
   entryKind, entryDetail, entrySet } from "./directory";
@@ -139,11 +139,19 @@ export function gpaAlloc(gpa: usize, len: usize, align: usize, _caller: usize): 
 @inline function smallAlloc(gpa: usize, c: u32): usize {
   const head = headOf(gpa, c);
   let slab: usize = load<u32>(head);
+  if (slab != 0 && !isSlabOf(slab, c, isSafe(gpa))) {
+    fail(Status.CORRUPTION, head);
+    return 0;
+  }
   if (slab == 0 || slabIsFull(slab)) {
     slab = newSlab(gpa, c);
     if (slab == 0) return 0;
   }
   const slot = slabPop(slab);
+  if (slot == 0) {
+    fail(Status.CORRUPTION, slab);
+    return 0;
+  }
   if (slabIsFull(slab)) store<u32>(head, slabNext(slab));
   return slot;
 }
@@ -159,7 +167,7 @@ function newSlab(gpa: usize, c: u32): usize {
   const quarantine = quarantineOf(gpa);
   while (safe && quarantineCount(quarantine) != 0 && spareOf(gpa) == 0) {
     const slot = quarantineRelease(quarantine);
-    if (couldBeSlot(slot)) smallFree(gpa, slot);
+    if (isHeldSlot(slot)) smallFree(gpa, slot);
     const first: usize = load<u32>(headOf(gpa, c));
     if (first != 0 && !slabIsFull(first)) return first;
   }
@@ -240,16 +248,16 @@ export function gpaFree(gpa: usize, ptr: usize, len: usize, align: usize, _calle
 /** With safety: `slot` is free to its owner, but waits in the quarantine before it is reused. */
 function holdSlot(gpa: usize, slot: usize): void {
   const slab = slabOf(slot);
-  store<u32>(metaAt(slab, slotIndex(slab, slot)), 0);
+  store<u32>(metaAt(slab, slotIndex(slab, slot)), META_HELD);
   const released = quarantineHold(gpa, quarantineOf(gpa), backingOf(gpa), slot);
-  if (released != 0) smallFree(gpa, released);
+  if (released != 0 && isHeldSlot(released)) smallFree(gpa, released);
 }
 
 /** Gives every slot the quarantine holds back to its slab. */
 function releaseQuarantine(gpa: usize): void {
   const quarantine = quarantineOf(gpa);
   for (let slot = quarantineRelease(quarantine); slot != 0; slot = quarantineRelease(quarantine)) {
-    if (couldBeSlot(slot)) smallFree(gpa, slot);
+    if (isHeldSlot(slot)) smallFree(gpa, slot);
   }
 }
 

@@ -4,7 +4,7 @@
 //
 // Which slots of a slab are live is found the same way with and without safety: the slots
 // handed out (below `bump`) that are not on the free list, less (with safety) those the
-// quarantine holds, whose meta word says free. The free list is marked in a static
+// quarantine holds, whose meta word says held. The free list is marked in a static
 // bitmap, one bit per slot; validate() also proves the list stays inside its slab, on slot
 // boundaries, without repeats.
 
@@ -12,7 +12,7 @@ import { Status, fail } from "../status";
 import { MAX_ALIGN } from "../memory";
 import { SLAB_MASK, SLAB_SIZE, HEADER_AT, CLASS_COUNT, classFor, classSize, capacityFor, slabUsed, slabBump,
   slabFreeHead, slabSize, slabCapacity, slabClass, slabIsSafe, slabIsFull, linkAt, metaAt, metaIsUsed,
-  metaLen, metaAlign, metaAlignLog2, ringLinked, ringAfter, log2, slabOf, couldBeSlot, slotIndex } from "./slab";
+  metaLen, metaAlign, metaAlignLog2, ringLinked, ringAfter, log2, slabOf, isHeldSlot, META_HELD } from "./slab";
 import { EntryKind, dirFind, dirCapacity, dirUsed, dirBytes, dirReaches, dirNext, entryKey, entryLen, entryKind,
   entryDetail } from "./directory";
 import { isSafe, directoryOf, headOf, spareOf, firstSlab, gpaRequested, backingOf, quarantineOf } from "./gpa";
@@ -226,7 +226,7 @@ function validateSlab(gpa: usize, slab: usize, c: u32): i64 {
   for (let i: u32 = 0; i < capacity; i++) {
     const meta = load<u32>(metaAt(slab, i));
     if (i < handedOut(slab) && !isMarked(i)) {
-      if (meta == 0) {
+      if (meta == META_HELD) {
         slabHeld++;
         continue;
       }
@@ -246,7 +246,7 @@ function quarantineValid(gpa: usize): bool {
   for (let i: u32 = 0; i < min(quarantineCount(quarantine), QUARANTINE_SLOTS); i++) {
     const slot = quarantineSlot(quarantine, i);
     const slab = slabOf(slot);
-    if (!isBlock(slab) || !listedAsSlab(gpa, slab) || !couldBeSlot(slot) || load<u32>(metaAt(slab, slotIndex(slab, slot))) != 0) {
+    if (!isBlock(slab) || !listedAsSlab(gpa, slab) || !isHeldSlot(slot)) {
       return false;
     }
   }

@@ -10,7 +10,7 @@
 //   │ table │ oldest │ count │         │ slot │ slot │  …  │ slot │
 //   └───────┴────────┴───────┘         └──────┴──────┴─────┴──────┘
 //
-// A held slot is still counted as used by its slab; its meta word says free (so checkLive sees
+// A held slot is still counted as used by its slab; its meta word is META_HELD (so checkLive sees
 // a double free), and it is on no free list. The ring is taken lazily; without it (the backing
 // allocator had no room) slots are released at once.
 

@@ -36,6 +36,7 @@
 //                      │ len  (bits 8+) │ log2 align   │ 1 │
 //                      └────────────────┴──────────────┴───┘
 //   meta, slot free    the address of the next free slot, or 0 (slots are 8-aligned: bit 0 is 0)
+//   meta, slot held    META_HELD: freed, waiting in the quarantine (quarantine.ts), on no list
 
 import { PAGE_SIZE } from "../memory";
 
@@ -69,6 +70,8 @@ const CLASS_MASK: u32 = 0xFF;
 
 const META_SIZE: usize = 4;
 const META_USED: u32 = 1;
+/** The meta word of a slot the quarantine holds: not in use, and no 8-aligned link. */
+export const META_HELD: u32 = 2;
 const META_ALIGN_SHIFT: u32 = 1;
 const META_ALIGN_MASK: u32 = 0x7F;
 const META_LEN_SHIFT: u32 = 8;
@@ -179,23 +182,59 @@ export function slabFormat(slab: usize, c: u32, safe: bool): void {
   return slabIsSafe(slab) ? metaAt(slab, slotIndex(slab, slot)) : slot;
 }
 
-/** Takes a slot from `slab`, which must not be full: the last one freed, else a fresh one. */
+/**
+ * Whether `slot`, read from `slab`'s free list, can be one of its handed-out slots: in the slab,
+ * below the bump, 8-aligned. A link that is not is damaged metadata.
+ */
+// @ts-ignore: decorator
+@inline function isListable(slab: usize, slot: usize): bool {
+  return slabOf(slot) == slab && slot < slabBump(slab) && (slot & (LINEAR_STEP - 1)) == 0;
+}
+
+/**
+ * Takes a slot from `slab`, which must not be full: the last one freed, else a fresh one; 0 when
+ * the header is damaged (a bump outside the slab's slots). A free-list link that leaves the
+ * handed-out slots is damaged too: the rest of the list is dropped rather than hand out memory
+ * another block may hold (validate() reports the damage).
+ */
 // @ts-ignore: decorator
 @inline export function slabPop(slab: usize): usize {
   assert(!slabIsFull(slab), "a slot taken from a full slab");
   let slot = slabFreeHead(slab);
-  if (slot != 0 && slabOf(slot) == slab) {
+  if (slot != 0 && isListable(slab, slot)) {
     const next: usize = load<u32>(linkAt(slab, slot));
-    // A link out of its slab is damaged metadata: drop the rest of the list rather than hand
-    // out memory that another block may hold (validate() reports the damage).
-    store<u32>(slab + FREE, slabOf(next) == slab ? next : 0);
+    store<u32>(slab + FREE, next != 0 && isListable(slab, next) ? next : 0);
   } else {
     slot = slabBump(slab);
-    store<u32>(slab + BUMP, slot + slabSize(slab));
+    const size = slabSize(slab);
+    if (slabOf(slot) != slab || slot + size > slab + <usize>slabCapacity(slab) * size) return 0;
+    store<u32>(slab + FREE, 0);
+    store<u32>(slab + BUMP, slot + size);
   }
   store<u32>(slab + USED, slabUsed(slab) + 1);
   assert(slabOf(slot) == slab && slot + slabSize(slab) <= slab + HEADER_AT, "a slab's free list left its slots");
   return slot;
+}
+
+/**
+ * Whether `slab`, read from the GPA's record, is a slab of class `c` (with meta when `safe`):
+ * 64 KiB-aligned, inside memory, its header naming that class.
+ */
+export function isSlabOf(slab: usize, c: u32, safe: bool): bool {
+  return (slab & SLAB_MASK) == 0 && <u64>slab + <u64>SLAB_SIZE <= (<u64>memory.size() << 16)
+    && load<u32>(slab + INFO) == (c | (safe ? SAFE_SLAB : 0));
+}
+
+/**
+ * Whether `slot`, read from the quarantine, starts a slot of a safe slab whose meta says held:
+ * only such a slot may go back to its slab's free list.
+ */
+export function isHeldSlot(slot: usize): bool {
+  const slab = slabOf(slot);
+  if (<u64>slab + <u64>SLAB_SIZE > (<u64>memory.size() << 16) || !couldBeSlot(slot) || !slabIsSafe(slab)) return false;
+  const offset = slot - slab;
+  return offset % slabSize(slab) == 0 && offset / slabSize(slab) < <usize>slabCapacity(slab)
+    && load<u32>(metaAt(slab, slotIndex(slab, slot))) == META_HELD;
 }
 
 /** Gives `slot` back to `slab`. */

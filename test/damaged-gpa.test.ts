@@ -1,0 +1,65 @@
+// Damaged GPA metadata: a class head, a slab header or a quarantine entry that no longer says
+// what the GPA wrote never makes it hand out, or give back, memory a live block holds. The words
+// are found by what they hold (gpa/gpa.ts and gpa/slab.ts draw where they live).
+
+import { describe, expect, it } from "vitest";
+import { GeneralPurposeAllocator, HeapCorruptionError, type Heap } from "../src/index";
+import { smallHeap, PAGE } from "./support/heaps";
+
+/** The slab header sits in the last 32 bytes of its 64 KiB slab; `bump` is its fifth word. */
+const SLAB_BUMP = PAGE - 32 + 16;
+
+/** Byte addresses in [from, to) of the 4-aligned words of `heap` that hold `value`. */
+function wordsHolding(heap: Heap, value: number, from = 0, to = heap.u32.byteLength): number[] {
+  const found: number[] = [];
+  for (let at = from; at < to; at += 4) if (heap.u32[at / 4] === value) found.push(at);
+  return found;
+}
+
+const slabOf = (ptr: number) => ptr - (ptr % PAGE);
+
+describe("damaged GPA metadata", () => {
+  for (const safety of [false, true]) {
+    it(`a class head pointing at a live block is refused (safety ${safety})`, () => {
+      const heap = smallHeap();
+      const a = new GeneralPurposeAllocator({ heap, safety }).allocator();
+      const first = a.rawAlloc(64);
+      const elsewhere = heap.pageAllocator.rawAlloc(PAGE);
+      const [head] = wordsHolding(heap, slabOf(first), a.handle, a.handle + 512);
+      expect(head).toBeDefined();
+      heap.u32[head / 4] = elsewhere;
+      expect(() => a.rawAlloc(64)).toThrow(HeapCorruptionError);
+      expect(() => heap.validate()).toThrow(HeapCorruptionError);
+    });
+
+    it(`a slab bump past its slots is refused instead of handing out the header (safety ${safety})`, () => {
+      const heap = smallHeap();
+      const a = new GeneralPurposeAllocator({ heap, safety }).allocator();
+      const first = a.rawAlloc(64);
+      const slab = slabOf(first);
+      heap.u32[(slab + SLAB_BUMP) / 4] = slab + PAGE - 64;
+      expect(() => a.rawAlloc(64)).toThrow(HeapCorruptionError);
+      expect(() => heap.validate()).toThrow(HeapCorruptionError);
+    });
+  }
+
+  it("a quarantine entry moved onto a live slot of another slab never frees that slot", () => {
+    const heap = smallHeap();
+    const a = new GeneralPurposeAllocator({ heap, safety: true }).allocator();
+    const blocks = Array.from({ length: 1500 }, () => a.rawAlloc(64));
+    const held = blocks[0];
+    const live = blocks.find((b) => slabOf(b) !== slabOf(held) && b % PAGE === held % PAGE);
+    expect(live).toBeDefined();
+    heap.u8.fill(0x5c, live!, live! + 64);
+    const before = heap.u32.slice();
+    a.rawFree(held, 64);
+    const entries = wordsHolding(heap, held).filter((at) => before[at / 4] !== held);
+    expect(entries).toHaveLength(1);
+    heap.u32[entries[0] / 4] = live!;
+    // A large allocation gives the quarantine back to the slabs first.
+    a.rawAlloc(2 * PAGE);
+    const more = Array.from({ length: 1500 }, () => a.rawAlloc(64));
+    expect(more).not.toContain(live);
+    expect(heap.u8.subarray(live!, live! + 64).every((byte) => byte === 0x5c)).toBe(true);
+  });
+});
