@@ -3,13 +3,17 @@
 // The arena takes chunks from its backing allocator and bumps a pointer through the newest one.
 // Chunks form a list, newest first; each starts with a header:
 //
-//   chunk ┌──────┬─────┬─────────────────────────────────────────────────┐
-//         │ next │ len │ buffer: allocations bump upward from here        │
-//         └──────┴─────┴─────────────────────────────────────────────────┘
-//          +0     +4    +8 = CHUNK_HEADER                               len
+//   chunk ┌──────┬─────┬───────┬──────┬──────────────────────────────────────┐
+//         │ next │ len │ arena │ seal │ buffer: allocations bump upward       │
+//         └──────┴─────┴───────┴──────┴──────────────────────────────────────┘
+//          +0     +4    +8      +12    +16 = CHUNK_HEADER                   len
 //
-// `len` counts the whole chunk, header included. The record's bump region always describes the
-// newest chunk's buffer, so the hot path never touches the chunk list.
+// `len` counts the whole chunk, header included; `arena` is the record that owns the chunk, and
+// seal == chunk ^ next ^ len ^ arena ^ SEAL_KEY, so a header word damaged by a stray write is
+// told from one this file wrote: reset, deinit and queryCapacity walk only sealed chunks, and
+// refuse (CORRUPTION) rather than free or reuse memory by a length the arena never had. The
+// record's bump region always describes the newest chunk's buffer, so the hot path never
+// touches the chunk list.
 //
 //   record body ┌────────────────────────────────┬─────────┬───────┐
 //               │ region: start, cap, end, seal  │ backing │ first │
@@ -23,11 +27,11 @@
 // the slow path and arenaReset keep it together: when changing one, check the others.
 
 import { BODY, RECORD_SIZE, newRecord, freeRecord, referenceOf } from "./records";
-import { BUMP_SIZE, bumpAlloc, bumpEnd, bumpCapacity, bumpStart, bumpFree, bumpOwns, bumpResize,
+import { BUMP_SIZE, SEAL_KEY, bumpAlloc, bumpEnd, bumpCapacity, bumpStart, bumpFree, bumpResize,
   bumpReset, bumpGrow, bumpValid, bumpIntact } from "./bump";
 import { alignForward } from "./memory";
 import { pageIsReference } from "./page";
-import { Status, fail, clearStatus } from "./status";
+import { Status, fail, clearStatus, getLastStatus } from "./status";
 import { backingAlloc, backingResize, backingFree } from "./dispatch";
 import { defineVTable } from "./vtable";
 
@@ -43,8 +47,13 @@ if (ARENA_END > RECORD_SIZE) ERROR("the arena's fields overflow its record");
   next: usize;
   /** Bytes of the whole chunk, header included. */
   len: usize;
+  /** The arena that owns the chunk. */
+  arena: usize;
+  /** chunk ^ next ^ len ^ arena ^ SEAL_KEY. */
+  seal: u32;
 }
-const CHUNK_HEADER: usize = offsetof<Chunk>();
+/** Bytes before a chunk's buffer (exported: tests find chunks from the region's start). */
+export const CHUNK_HEADER: usize = offsetof<Chunk>();
 const CHUNK_ALIGN: usize = 8;
 /** Zig's slack per chunk beyond the request and the header. */
 const CHUNK_SLACK: u64 = 16;
@@ -57,14 +66,44 @@ export enum ResetMode { FREE_ALL = 0, RETAIN_CAPACITY = 1, RETAIN_WITH_LIMIT = 2
 @inline function chunkAt(chunk: usize): Chunk { return changetype<Chunk>(chunk); }
 // @ts-ignore: decorator
 @inline function chunkLen(chunk: usize): usize { return chunkAt(chunk).len; }
-/**
- * The chunk after `chunk`, or 0 at the end of the list. A link that leaves memory ends the walk
- * too: damaged metadata, which validate() reports, must not trap or hang a walk.
- */
 // @ts-ignore: decorator
-@inline function chunkNext(chunk: usize): usize {
-  const next = chunkAt(chunk).next;
-  return <u64>next + <u64>CHUNK_HEADER <= (<u64>memory.size() << 16) ? next : 0;
+@inline function chunkNext(chunk: usize): usize { return chunkAt(chunk).next; }
+// @ts-ignore: decorator
+@inline function chunkSeal(chunk: usize, next: usize, len: usize, arena: usize): u32 {
+  return <u32>(chunk ^ next ^ len ^ arena) ^ SEAL_KEY;
+}
+
+/** Writes `chunk`'s header: owned by `arena`, `len` bytes long, `next` older. */
+function writeChunk(chunk: usize, arena: usize, next: usize, len: usize): void {
+  const header = chunkAt(chunk);
+  header.next = next;
+  header.len = len;
+  header.arena = arena;
+  header.seal = chunkSeal(chunk, next, len, arena);
+}
+
+/** Whether `chunk` is a header this file wrote for `arena`, inside memory with its whole length. */
+function chunkIntact(arena: usize, chunk: usize): bool {
+  const memoryEnd = <u64>memory.size() << 16;
+  if ((chunk & (CHUNK_ALIGN - 1)) != 0 || <u64>chunk + <u64>CHUNK_HEADER > memoryEnd) return false;
+  const header = chunkAt(chunk);
+  return header.arena == arena && header.seal == chunkSeal(chunk, header.next, header.len, arena)
+    && header.len >= CHUNK_HEADER && <u64>chunk + <u64>header.len <= memoryEnd;
+}
+
+/**
+ * Whether the region describes the newest chunk and every chunk of the list is sealed, the list
+ * ending within the number of headers memory could hold (longer is a cycle). A walk that frees
+ * or measures chunks runs only after this: damaged metadata must not trap, hang, or reach the
+ * backing allocator with an address or length it never handed out.
+ */
+function chunksIntact(arena: usize): bool {
+  if (!regionDescribes(arena, firstChunk(arena))) return false;
+  let budget = chunkBudget();
+  for (let chunk = firstChunk(arena); chunk != 0; chunk = chunkNext(chunk)) {
+    if (budget-- == 0 || !chunkIntact(arena, chunk)) return false;
+  }
+  return true;
 }
 
 /** More chunks than memory could hold headers for: a walk that long is a cycle. */
@@ -84,9 +123,14 @@ export function arenaInit(backing: usize): usize {
   return arena;
 }
 
-/** Frees every chunk to the backing allocator and the arena's record. */
+/**
+ * Frees every chunk to the backing allocator and the arena's record. Damaged chunks are left
+ * where they are (CORRUPTION): the record still ends.
+ */
 function arenaDeinit(arena: usize): void {
-  releaseChunks(arena, 0);
+  clearStatus();
+  if (chunksIntact(arena)) releaseChunks(arena, 0);
+  else fail(Status.CORRUPTION, arena);
   freeRecord(arena);
 }
 
@@ -101,8 +145,7 @@ function openChunk(arena: usize, prevLen: usize, minimum: u64): usize {
   const chunk = backingAlloc(arena, backingOf(arena), <usize>len, CHUNK_ALIGN);
   if (chunk == 0) return 0;
   assert((chunk & (CHUNK_ALIGN - 1)) == 0, "a backing allocator misaligned a chunk");
-  chunkAt(chunk).next = firstChunk(arena);
-  chunkAt(chunk).len = <usize>len;
+  writeChunk(chunk, arena, firstChunk(arena), <usize>len);
   store<u32>(arena + FIRST, chunk);
   bumpReset(arena + ARENA_REGION, chunk + CHUNK_HEADER, <usize>len - CHUNK_HEADER);
   return chunk;
@@ -123,7 +166,7 @@ function arenaAllocSlow(arena: usize, n: usize, align: usize): usize {
   clearStatus();
   const region = arena + ARENA_REGION;
   let chunk = firstChunk(arena);
-  if (!regionDescribes(region, chunk)) {
+  if (!regionDescribes(arena, chunk)) {
     fail(Status.CORRUPTION, arena);
     return 0;
   }
@@ -137,7 +180,7 @@ function arenaAllocSlow(arena: usize, n: usize, align: usize): usize {
     const biggerLen = <u64>CHUNK_HEADER + needed;
     if (biggerLen <= U32_MAX
       && backingResize(arena, backingOf(arena), chunk, chunkLen(chunk), <usize>biggerLen, CHUNK_ALIGN) == Status.OK) {
-      chunkAt(chunk).len = <usize>biggerLen;
+      writeChunk(chunk, arena, chunkNext(chunk), <usize>biggerLen);
       bumpGrow(region, <usize>needed);
     } else if (openChunk(arena, bumpCapacity(region), <u64>n + <u64>align) == 0) {
       return 0;
@@ -146,14 +189,16 @@ function arenaAllocSlow(arena: usize, n: usize, align: usize): usize {
 }
 
 /**
- * Whether the sealed region describes `first`, the newest chunk (or nothing, with no chunk): a
- * damaged region, `first` or chunk length must not send the slow path to the backing allocator
- * with an address or length it never handed out.
+ * Whether the arena's sealed region describes `first`, a sealed chunk, as the newest (or nothing,
+ * with no chunk): a damaged region, `first` or chunk must not send the slow path to the backing
+ * allocator with an address or length it never handed out.
  */
-function regionDescribes(region: usize, first: usize): bool {
+function regionDescribes(arena: usize, first: usize): bool {
+  const region = arena + ARENA_REGION;
   if (!bumpIntact(region)) return false;
   if (first == 0) return bumpStart(region) == 0 && bumpCapacity(region) == 0 && bumpEnd(region) == 0;
-  return bumpStart(region) == first + CHUNK_HEADER && bumpCapacity(region) == chunkLen(first) - CHUNK_HEADER;
+  return chunkIntact(arena, first)
+    && bumpStart(region) == first + CHUNK_HEADER && bumpCapacity(region) == chunkLen(first) - CHUNK_HEADER;
 }
 
 /** Whether [ptr, ptr + len) lies in one of the arena's older chunks (not the newest, the region's). */
@@ -161,7 +206,7 @@ function ownsInOlderChunks(arena: usize, ptr: usize, len: usize): bool {
   const first = firstChunk(arena);
   if (first == 0) return false;
   let budget = chunkBudget();
-  for (let chunk = chunkNext(first); chunk != 0 && budget-- != 0; chunk = chunkNext(chunk)) {
+  for (let chunk = chunkNext(first); chunk != 0 && budget-- != 0 && chunkIntact(arena, chunk); chunk = chunkNext(chunk)) {
     if (ptr >= chunk + CHUNK_HEADER && <u64>ptr + <u64>len <= <u64>chunk + <u64>chunkLen(chunk)) return true;
   }
   return false;
@@ -177,24 +222,30 @@ function arenaResize(arena: usize, ptr: usize, len: usize, newLen: usize, _align
   return bumpResize(arena, arena + ARENA_REGION, ptr, len, newLen, ownsInOlderChunks);
 }
 
-/** Bytes the arena can hand out without asking its backing allocator: every chunk's buffer. */
+/**
+ * Bytes the arena can hand out without asking its backing allocator: every chunk's buffer; 0
+ * with CORRUPTION when the chunks are damaged.
+ */
 export function arenaCapacity(arena: usize): usize {
-  let total: usize = 0;
-  let budget = chunkBudget();
-  for (let chunk = firstChunk(arena); chunk != 0 && budget-- != 0; chunk = chunkNext(chunk)) {
-    total += chunkLen(chunk) - CHUNK_HEADER;
+  clearStatus();
+  if (!chunksIntact(arena)) {
+    fail(Status.CORRUPTION, arena);
+    return 0;
   }
+  let total: usize = 0;
+  for (let chunk = firstChunk(arena); chunk != 0; chunk = chunkNext(chunk)) total += chunkLen(chunk) - CHUNK_HEADER;
   return total;
 }
 
-/** Frees every chunk newer than `keep` (all of them when `keep` is 0) to the backing allocator. */
+/**
+ * Frees every chunk newer than `keep` (all of them when `keep` is 0) to the backing allocator.
+ * The chunks must be intact (chunksIntact).
+ */
 function releaseChunks(arena: usize, keep: usize): void {
   const backing = backingOf(arena);
   let chunk = firstChunk(arena);
-  let budget = chunkBudget();
-  while (chunk != keep && chunk != 0 && budget-- != 0) {
+  while (chunk != keep && chunk != 0) {
     const next = chunkNext(chunk);
-    assert(chunkLen(chunk) >= CHUNK_HEADER, "an arena chunk shorter than its header");
     backingFree(arena, backing, chunk, chunkLen(chunk), CHUNK_ALIGN);
     chunk = next;
   }
@@ -206,10 +257,12 @@ function releaseChunks(arena: usize, keep: usize): void {
  * Frees all allocations. FREE_ALL gives every chunk back; RETAIN_CAPACITY keeps the capacity
  * merged into one chunk, so the next round of the same size never calls the backing allocator;
  * RETAIN_WITH_LIMIT keeps at most `limit` bytes (0 is FREE_ALL). Returns false only when the
- * backing allocator could not make the merged chunk; the arena is still usable then.
+ * backing allocator could not make the merged chunk; the arena is still usable then. Damaged
+ * chunks are left untouched: false with CORRUPTION.
  */
 export function arenaReset(arena: usize, mode: ResetMode, limit: usize): bool {
   const capacity = arenaCapacity(arena);
+  if (getLastStatus() == Status.CORRUPTION) return false;
   const retained: usize = mode == ResetMode.FREE_ALL ? 0
     : mode == ResetMode.RETAIN_CAPACITY ? capacity : min(limit, capacity);
   if (retained == 0) {
@@ -218,8 +271,7 @@ export function arenaReset(arena: usize, mode: ResetMode, limit: usize): bool {
   }
   // Keep only the oldest chunk, then make it exactly `retained` bytes long.
   let oldest = firstChunk(arena);
-  let budget = chunkBudget();
-  while (chunkNext(oldest) != 0 && budget-- != 0) oldest = chunkNext(oldest);
+  while (chunkNext(oldest) != 0) oldest = chunkNext(oldest);
   releaseChunks(arena, oldest);
   const totalLen = retained + CHUNK_HEADER;
   const backing = backingOf(arena);
@@ -232,11 +284,10 @@ export function arenaReset(arena: usize, mode: ResetMode, limit: usize): bool {
         return false;
       }
       backingFree(arena, backing, oldest, chunkLen(oldest), CHUNK_ALIGN);
-      chunkAt(merged).next = 0;
       store<u32>(arena + FIRST, merged);
       kept = merged;
     }
-    chunkAt(kept).len = totalLen;
+    writeChunk(kept, arena, 0, totalLen);
   }
   bumpReset(arena + ARENA_REGION, kept + CHUNK_HEADER, totalLen - CHUNK_HEADER);
   return true;
@@ -244,18 +295,8 @@ export function arenaReset(arena: usize, mode: ResetMode, limit: usize): bool {
 
 /** Checks the chunk list and that the bump region describes the newest chunk. */
 function arenaValidate(arena: usize): Status {
-  const region = arena + ARENA_REGION;
-  const first = firstChunk(arena);
-  const memoryEnd = <u64>memory.size() << 16;
   if (!pageIsReference(backingOf(arena))) return fail(Status.CORRUPTION, arena);
-  if (!regionDescribes(region, first) || !bumpValid(region)) return fail(Status.CORRUPTION, arena);
-  if (first == 0) return Status.OK;
-  let budget = memoryEnd / <u64>CHUNK_HEADER;
-  for (let chunk = first; chunk != 0; chunk = chunkNext(chunk)) {
-    if (budget-- == 0 || chunkLen(chunk) < CHUNK_HEADER || <u64>chunk + <u64>chunkLen(chunk) > memoryEnd) {
-      return fail(Status.CORRUPTION, chunk);
-    }
-  }
+  if (!bumpValid(arena + ARENA_REGION) || !chunksIntact(arena)) return fail(Status.CORRUPTION, arena);
   return Status.OK;
 }
 

@@ -18,7 +18,7 @@ export { PAGE_SIZE, MAX_PAGES, MAX_ALIGN } from "./memory";
 export { PageCounter } from "./page";
 export { BUMP_START, BUMP_CAPACITY, BUMP_END, BUMP_SIZE } from "./bump";
 export { destroy } from "./dispatch";
-export { ARENA_REGION, ResetMode, arenaInit, arenaReset, arenaCapacity } from "./arena";
+export { ARENA_REGION, CHUNK_HEADER, ResetMode, arenaInit, arenaReset, arenaCapacity } from "./arena";
 export { FIXED_REGION, fixedInit, fixedReset, fixedEndIndex, fixedOwns } from "./fixed";
 export { GpaFlag, GPA_NO_LIMIT, GpaStat, GpaClassStat, LeakField, LEAK_BATCH, MAX_SMALL, QUARANTINE_SLOTS, gpaInit, gpaSetLimit,
   gpaRequested, gpaLiveCount, gpaLeaks, leakBatchAddress, gpaStats } from "./gpa/index";

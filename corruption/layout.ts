@@ -1,9 +1,9 @@
 // Where the library keeps its metadata, as drawn at the top of assembly/records.ts, gpa/gpa.ts,
 // gpa/slab.ts, gpa/directory.ts, gpa/quarantine.ts, arena.ts and page.ts. Only the bump region's
-// offsets are exported by the core (bindings/abi.generated.ts); the rest is a copy of the
+// offsets and the chunk header's size are exported by the core (bindings/abi.generated.ts); the rest is a copy of the
 // drawings, used only to aim the damage. If a layout moves, trials still run: a word picked at
 // a stale offset is still metadata or user data, only the region names in the table mislead.
-import { ARENA_REGION, BUMP_SIZE, FIXED_REGION, PAGE_SIZE } from "../bindings/abi.generated";
+import { ARENA_REGION, BUMP_SIZE, CHUNK_HEADER, FIXED_REGION, PAGE_SIZE } from "../bindings/abi.generated";
 
 export const WORD = 4;
 /** records.ts: RECORD_SIZE; the header is vtable, next, prev, generation. */
@@ -13,8 +13,8 @@ export const RECORD_BODY = 16;
 /** arena.ts: the bump region, then backing and first (the newest chunk) in the record body. */
 export const ARENA_FIRST = ARENA_REGION + BUMP_SIZE + WORD;
 export const ARENA_RECORD_END = ARENA_FIRST + WORD;
-/** arena.ts: a chunk starts with next, len. */
-export const CHUNK_HEADER = 8;
+/** arena.ts: a chunk starts with next, len, arena, seal. */
+export { CHUNK_HEADER };
 
 /** fixed.ts: the record body is the fixed buffer's region only. */
 export const FIXED_RECORD_END = FIXED_REGION + BUMP_SIZE;

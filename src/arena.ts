@@ -4,7 +4,8 @@
 import type { Allocator, Heap } from "./heap";
 import { coreAllocatorOf, type CoreAllocator } from "./core-allocator";
 import { byteLength, describeValue } from "./checks";
-import { ResetMode as CoreResetMode } from "../bindings/abi.generated";
+import { HeapCorruptionError } from "./errors";
+import { ResetMode as CoreResetMode, Status } from "../bindings/abi.generated";
 
 /** How reset() treats the arena's memory; Zig's ArenaAllocator.ResetMode. */
 export type ResetMode = "free_all" | "retain_capacity" | { retain_with_limit: number };
@@ -45,7 +46,7 @@ export class ArenaAllocator implements Disposable {
    * Frees every allocation. "free_all" gives every chunk back; "retain_capacity" keeps
    * queryCapacity() bytes merged into one chunk; { retain_with_limit: n } keeps at most n bytes.
    * Returns false only if the backing allocator could not make the merged chunk; the arena is
-   * still usable then.
+   * still usable then. Damaged chunk headers: HeapCorruptionError, and nothing is freed.
    */
   reset(mode: ResetMode): boolean {
     // The mode first: a retain_with_limit getter may deinit() the arena.
@@ -55,18 +56,31 @@ export class ArenaAllocator implements Disposable {
     // Retaining capacity makes a merged chunk, which may grow memory.
     const done = core.arenaReset(handle, coreMode, limit) !== 0;
     if (linear.pendingGrowth) linear.flushGrowth();
+    if (!done) this.throwIfCorrupt();
     return done;
   }
 
   /** Bytes the arena can hand out before it must ask its backing allocator again. */
   queryCapacity(): number {
-    return this.arena.core.arenaCapacity(this.arena.liveHandle()) >>> 0;
+    const capacity = this.arena.core.arenaCapacity(this.arena.liveHandle()) >>> 0;
+    if (capacity === 0) this.throwIfCorrupt();
+    return capacity;
   }
 
-  /** Frees every chunk to the backing allocator. The arena and its allocator are unusable after. */
+  /**
+   * Frees every chunk to the backing allocator. The arena and its allocator are unusable after,
+   * even when damaged chunk headers (HeapCorruptionError) kept the chunks from being freed.
+   */
   deinit(): void {
     this.arena.core.destroy(this.arena.ownHandle());
     this.arena.retire();
+    this.throwIfCorrupt();
+  }
+
+  /** HeapCorruptionError if the core's last call found the chunk list damaged. */
+  private throwIfCorrupt(): void {
+    const { core } = this.arena;
+    if (core.lastStatus() === Status.CORRUPTION) throw new HeapCorruptionError(core.lastAddress() >>> 0);
   }
 
   [Symbol.dispose](): void {

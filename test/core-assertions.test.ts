@@ -4,28 +4,24 @@
 
 import { describe, expect, it } from "vitest";
 import { CORE_BUILD } from "../bindings/core-bytes.generated";
-import { ARENA_REGION, BUMP_START } from "../bindings/abi.generated";
-import { HeapCorruptionError } from "../src/index";
-import { arenaOnPages } from "./support/heaps";
+import { GeneralPurposeAllocator, HeapCorruptionError } from "../src/index";
+import { smallHeap, PAGE } from "./support/heaps";
 
-/** The arena's chunk header (arena.ts): the next chunk's address, then the chunk's length. */
-const CHUNK_HEADER = 8;
-const CHUNK_LEN = 4;
+/** A slab's header fills its last 32 bytes (gpa/slab.ts); `used` is its fourth word. */
+const SLAB_USED = PAGE - 32 + 12;
 
 describe(`core assertions (${CORE_BUILD} build)`, () => {
-  it("an arena chunk shorter than its header is caught: by the chunk walk in debug, by validate() in release", () => {
-    const { heap, arena, a } = arenaOnPages();
-    a.rawAlloc(100);
-    heap.pageAllocator.rawAlloc(65536); // the page after the first chunk: it cannot grow in place
-    a.rawAlloc(200_000); // a second chunk: the first is now the older one
-    const newest = heap.u32[(a.handle + ARENA_REGION + BUMP_START) / 4] - CHUNK_HEADER;
-    const older = heap.u32[newest / 4];
-    heap.u32[(older + CHUNK_LEN) / 4] = 4;
-    expect(() => heap.validate()).toThrow(HeapCorruptionError);
+  it("a slot given back to a slab that counts none in use is caught: by slabPush in debug, by validate() in release", () => {
+    const heap = smallHeap();
+    const a = new GeneralPurposeAllocator({ heap, safety: false }).allocator();
+    const slot = a.rawAlloc(64);
+    const slab = slot - (slot % PAGE);
+    heap.u32[(slab + SLAB_USED) / 4] = 0;
     if (CORE_BUILD === "debug") {
-      expect(() => arena.deinit()).toThrow(/core assertion failed: an arena chunk shorter than its header \(.*arena\.ts:\d+:\d+\)/);
+      expect(() => a.rawFree(slot, 64)).toThrow(/core assertion failed: a slot given back to an empty slab \(.*slab\.ts:\d+:\d+\)/);
     } else {
-      arena.deinit();
+      a.rawFree(slot, 64);
     }
+    expect(() => heap.validate()).toThrow(HeapCorruptionError);
   });
 });

@@ -3,13 +3,12 @@
 // wrote, at the offsets its layouts draw (records.ts, page.ts, arena.ts, gpa/slab.ts).
 
 import { describe, expect, it } from "vitest";
-import { BUMP_START, BUMP_CAPACITY, BUMP_END, ARENA_REGION, FIXED_REGION } from "../bindings/abi.generated";
+import { BUMP_START, BUMP_CAPACITY, BUMP_END, ARENA_REGION, FIXED_REGION, CHUNK_HEADER } from "../bindings/abi.generated";
 import { ArenaAllocator, FixedBufferAllocator, GeneralPurposeAllocator, HeapCorruptionError } from "../src/index";
 import { arenaOnPages, smallHeap, PAGE } from "./support/heaps";
 
 const RECORD_NEXT = 4;
 const RUN_NEXT = 4;
-const CHUNK_HEADER = 8;
 
 describe("damaged metadata", () => {
   it("a record list that loops on itself: validate() throws instead of hanging", () => {
@@ -30,7 +29,7 @@ describe("damaged metadata", () => {
     expect(() => heap.validate()).toThrow(HeapCorruptionError);
   });
 
-  it("an arena chunk list that loops: queryCapacity, reset and deinit end", () => {
+  it("an arena chunk list that loops: queryCapacity, reset and deinit end with HeapCorruptionError", () => {
     const heap = smallHeap();
     const arena = new ArenaAllocator(heap.pageAllocator);
     const a = arena.allocator();
@@ -38,11 +37,32 @@ describe("damaged metadata", () => {
     a.rawAlloc(200_000); // a second chunk
     const chunk = heap.u32[(a.handle + ARENA_REGION + BUMP_START) / 4] - CHUNK_HEADER;
     heap.u32[chunk / 4] = chunk;
-    expect(arena.queryCapacity()).toBeGreaterThan(0);
+    expect(() => arena.queryCapacity()).toThrow(HeapCorruptionError);
     expect(() => heap.validate()).toThrow(HeapCorruptionError);
-    arena.reset("free_all");
-    arena.deinit();
+    expect(() => arena.reset("free_all")).toThrow(HeapCorruptionError);
+    expect(() => arena.deinit()).toThrow(HeapCorruptionError);
+    expect(() => arena.queryCapacity()).toThrow(/deinit/);
   });
+
+  for (const [word, offset] of [["next", 0], ["len", 4], ["owner", 8]] as const) {
+    it(`an older arena chunk whose ${word} was overwritten is neither reused nor freed`, () => {
+      const heap = smallHeap();
+      const arena = new ArenaAllocator(heap.pageAllocator);
+      const a = arena.allocator();
+      a.rawAlloc(100);
+      const blocker = heap.pageAllocator.rawAlloc(PAGE); // the first chunk cannot grow in place
+      a.rawAlloc(200_000);
+      const newest = heap.u32[(a.handle + ARENA_REGION + BUMP_START) / 4] - CHUNK_HEADER;
+      const older = heap.u32[newest / 4];
+      heap.u32[(older + offset) / 4] = word === "next" ? blocker : 0x4000_0000;
+      for (const mode of ["retain_capacity", "free_all"] as const) {
+        expect(() => arena.reset(mode)).toThrow(HeapCorruptionError);
+      }
+      expect(() => heap.validate()).toThrow(HeapCorruptionError);
+      // The blocker's page was never handed to the arena: nothing freed it.
+      expect(heap.pageAllocator.rawAlloc(PAGE)).not.toBe(blocker);
+    });
+  }
 
   it("a slab free list that leaves its slab: the next allocation does not overlap a live block", () => {
     const heap = smallHeap();
