@@ -16,7 +16,7 @@ import { pagesFor } from "./memory";
 export { Status };
 export { PAGE_SIZE, MAX_PAGES, MAX_ALIGN } from "./memory";
 export { PageCounter } from "./page";
-export { BUMP_START, BUMP_CAPACITY, BUMP_END, BUMP_SIZE } from "./bump";
+export { BUMP_START, BUMP_CAPACITY, BUMP_END, BUMP_SEAL, BUMP_SIZE, SEAL_KEY } from "./bump";
 export { destroy } from "./dispatch";
 export { ARENA_REGION, CHUNK_HEADER, ResetMode, arenaInit, arenaReset, arenaCapacity } from "./arena";
 export { FIXED_REGION, fixedInit, fixedReset, fixedEndIndex, fixedOwns } from "./fixed";

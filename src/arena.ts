@@ -5,7 +5,7 @@ import type { Allocator, Heap } from "./heap";
 import { coreAllocatorOf, type CoreAllocator } from "./core-allocator";
 import { byteLength, describeValue } from "./checks";
 import { HeapCorruptionError } from "./errors";
-import { ResetMode as CoreResetMode, Status } from "../bindings/abi.generated";
+import { ARENA_REGION, ResetMode as CoreResetMode, Status } from "../bindings/abi.generated";
 
 /** How reset() treats the arena's memory; Zig's ArenaAllocator.ResetMode. */
 export type ResetMode = "free_all" | "retain_capacity" | { retain_with_limit: number };
@@ -29,7 +29,7 @@ export class ArenaAllocator implements Disposable {
 
   constructor(backing: Allocator) {
     const parent = coreAllocatorOf(backing, "the arena's backing allocator");
-    this.arena = parent.child(parent.core.arenaInit(parent.liveHandle()), "ArenaAllocator");
+    this.arena = parent.child(parent.core.arenaInit(parent.liveHandle()), "ArenaAllocator", ARENA_REGION);
   }
 
   /** Zig's spelling of the constructor. */

@@ -1,7 +1,9 @@
 // The one implementation of the Allocator interface (heap.ts): a handle to an allocator record in
 // the core. Arena, GPA, fixed-buffer and page allocators differ only in the handle; every decision
-// about bytes is made in WebAssembly, one call per operation. It names no Heap: `H` is whatever
-// owns the memory, so that heap.ts can make the page allocator without an import circle.
+// about bytes is made in WebAssembly, one call per operation, except the bump of an allocator with
+// a bump region (an arena, a fixed buffer), which bump-fast-path.ts makes in place when it can.
+// It names no Heap: `H` is whatever owns the memory, so that heap.ts can make the page allocator
+// without an import circle.
 
 import { isTypedArray, kindInfo, makeView, viewBuffer, viewByteLength, viewByteOffset, viewKind, viewLength, type ElementKind, type KindInfo, type KindName, type View, type ViewOf } from "./kinds";
 import { byteLength, checkAlign, checkOffset, DEFAULT_RAW_ALIGN } from "./checks";
@@ -9,6 +11,7 @@ import { AllocatorDeinitializedError, DetachedViewError, DoubleFreeError, HeapCo
   InvalidFreeError, OutOfMemoryError, type DoubleFreeStacks } from "./errors";
 import { Status } from "../bindings/abi.generated";
 import { linearMemoryOf, type LinearMemory } from "../bindings/linear-memory";
+import { BumpFastPath } from "./bump-fast-path";
 import type { CoreExports } from "../bindings/exports";
 
 export interface AllocOptions {
@@ -23,6 +26,10 @@ const ANY_ALIGN = 0;
 
 export class CoreAllocator<H extends object = object> {
   private record: number;
+  /** The heap's bump fast path, shared by every allocator on the heap. */
+  private readonly bump: BumpFastPath;
+  /** The address of this allocator's bump region (see child()); 0 if it has none, or has ended. */
+  private region = 0;
   /**
    * The stacks a DoubleFreeError about `ptr` carries, the second free's taken at the call: set by
    * a GeneralPurposeAllocator with `stackTraces: true` (gpa-stacks.ts).
@@ -44,6 +51,7 @@ export class CoreAllocator<H extends object = object> {
     readonly backing?: CoreAllocator<H>,
   ) {
     this.record = handle;
+    this.bump = backing?.bump ?? new BumpFastPath(linear, core.firstPage());
   }
 
   /** The record's address in the core, for users' own WebAssembly; throws after deinit(). */
@@ -69,17 +77,22 @@ export class CoreAllocator<H extends object = object> {
 
   /**
    * An allocator on the same heap for another record, such as one this allocator backs; `handle`
-   * comes from the core call that made the record, which may have grown memory.
+   * comes from the core call that made the record, which may have grown memory. `regionOffset` is
+   * where the record holds a bump region (ARENA_REGION, FIXED_REGION): alloc, free and resize
+   * then bump it in JavaScript when they can (bump-fast-path.ts).
    */
-  child(handle: number, owner: string): CoreAllocator<H> {
+  child(handle: number, owner: string, regionOffset?: number): CoreAllocator<H> {
     if (this.linear.pendingGrowth) this.linear.flushGrowth();
     if (handle === 0) throw new OutOfMemoryError(0, ` for the ${owner}'s state`);
-    return new CoreAllocator(this.heap, this.core, this.linear, handle, owner, this);
+    const allocator = new CoreAllocator(this.heap, this.core, this.linear, handle, owner, this);
+    if (regionOffset !== undefined) allocator.region = handle + regionOffset;
+    return allocator;
   }
 
   /** Ends this handle: every later call throws AllocatorDeinitializedError. */
   retire(): void {
     this.record = 0;
+    this.region = 0;
   }
 
   // Every method below whose core call may grow memory runs the growth listeners right after the
@@ -95,7 +108,7 @@ export class CoreAllocator<H extends object = object> {
     const info = kindInfo(kind);
     const bytes = byteLength(n, info.size);
     if (options !== undefined || bytes === 0) return this.allocWith(info, n, bytes, options) as ViewOf<K>;
-    const ptr = this.core.alloc(this.liveHandle(), bytes, info.size) >>> 0;
+    const ptr = this.allocBytes(this.liveHandle(), bytes, info.size);
     if (ptr === 0) throw this.settled(this.allocFailure(bytes));
     if (this.linear.pendingGrowth) this.announceGrowth();
     return this.viewAt(info.name, ptr, n) as ViewOf<K>;
@@ -109,7 +122,7 @@ export class CoreAllocator<H extends object = object> {
     const align = requested === undefined ? info.size : Math.max(checkAlign(requested), info.size);
     const handle = this.liveHandle();
     if (bytes === 0) return new info.ctor(0) as View;
-    const ptr = this.core.alloc(handle, bytes, align) >>> 0;
+    const ptr = this.allocBytes(handle, bytes, align);
     if (ptr === 0) throw this.settled(this.allocFailure(bytes));
     if (this.linear.pendingGrowth) this.announceGrowth();
     const view = this.viewAt(info.name, ptr, n);
@@ -120,7 +133,7 @@ export class CoreAllocator<H extends object = object> {
   free(view: View): void {
     const handle = this.liveHandle();
     const { ptr, len } = this.placeOf(view);
-    const status = this.core.free(handle, ptr, len, ANY_ALIGN);
+    const status = this.freeBytes(handle, ptr, len, ANY_ALIGN);
     if (status !== Status.OK) throw this.misuse(status, ptr, len);
   }
 
@@ -129,7 +142,7 @@ export class CoreAllocator<H extends object = object> {
     const info = viewKind(view);
     const { buffer, ptr, len } = this.placeOf(view);
     const bytes = byteLength(n, info.size);
-    const status = this.core.resize(handle, ptr, len, bytes, ANY_ALIGN);
+    const status = this.resizeBytes(handle, ptr, len, bytes, ANY_ALIGN);
     if (status !== Status.OK && status !== Status.OUT_OF_MEMORY) throw this.settled(this.misuse(status, ptr, len));
     if (this.linear.pendingGrowth) this.announceGrowth();
     if (status === Status.OUT_OF_MEMORY) return null;
@@ -144,7 +157,7 @@ export class CoreAllocator<H extends object = object> {
     const { ptr, len } = this.placeOf(view);
     const bytes = byteLength(n, info.size);
     // An empty view is no block, whatever its byte offset says: its realloc is an allocation.
-    const moved = (len === 0 ? this.core.alloc(handle, bytes, info.size) : this.core.realloc(handle, ptr, len, bytes, info.size)) >>> 0;
+    const moved = len === 0 ? this.allocBytes(handle, bytes, info.size) : this.core.realloc(handle, ptr, len, bytes, info.size) >>> 0;
     if (moved === 0) throw this.settled(this.allocFailure(bytes, ptr, len));
     if (this.linear.pendingGrowth) this.announceGrowth();
     return this.viewOf(info, moved, n) as V;
@@ -191,7 +204,7 @@ export class CoreAllocator<H extends object = object> {
 
   rawAlloc(len: number, align: number = DEFAULT_RAW_ALIGN): number {
     const handle = this.liveHandle();
-    const ptr = this.core.alloc(handle, byteLength(len, 1), checkAlign(align)) >>> 0;
+    const ptr = this.allocBytes(handle, byteLength(len, 1), checkAlign(align));
     if (ptr === 0 && this.core.lastStatus() !== Status.OK) throw this.settled(this.allocFailure(len));
     if (this.linear.pendingGrowth) this.announceGrowth();
     return ptr;
@@ -199,7 +212,7 @@ export class CoreAllocator<H extends object = object> {
 
   rawResize(ptr: number, len: number, newLen: number, align: number = DEFAULT_RAW_ALIGN): boolean {
     const handle = this.liveHandle();
-    const status = this.core.resize(handle, checkOffset(ptr), byteLength(len, 1), byteLength(newLen, 1, "newLen"), checkAlign(align));
+    const status = this.resizeBytes(handle, checkOffset(ptr), byteLength(len, 1), byteLength(newLen, 1, "newLen"), checkAlign(align));
     if (status !== Status.OK && status !== Status.OUT_OF_MEMORY) throw this.settled(this.misuse(status, ptr, len));
     if (this.linear.pendingGrowth) this.announceGrowth();
     return status === Status.OK;
@@ -218,8 +231,35 @@ export class CoreAllocator<H extends object = object> {
 
   rawFree(ptr: number, len: number, align: number = DEFAULT_RAW_ALIGN): void {
     const handle = this.liveHandle();
-    const status = this.core.free(handle, checkOffset(ptr), byteLength(len, 1), checkAlign(align));
+    const status = this.freeBytes(handle, checkOffset(ptr), byteLength(len, 1), checkAlign(align));
     if (status !== Status.OK) throw this.misuse(status, ptr, len);
+  }
+
+  // The three calls the bump fast path can answer; arguments are checked, and anything it does not
+  // settle goes to the core as before.
+
+  /** The core's alloc: the address, or 0 with the reason in the core's last status. */
+  private allocBytes(handle: number, len: number, align: number): number {
+    const region = this.region;
+    if (region !== 0 && len !== 0) {
+      const ptr = this.bump.alloc(region, len, align);
+      if (ptr !== 0) return ptr;
+    }
+    return this.core.alloc(handle, len, align) >>> 0;
+  }
+
+  /** The core's free: its status. */
+  private freeBytes(handle: number, ptr: number, len: number, align: number): Status {
+    const region = this.region;
+    if (region !== 0 && this.bump.free(region, ptr, len)) return Status.OK;
+    return this.core.free(handle, ptr, len, align);
+  }
+
+  /** The core's resize: its status. */
+  private resizeBytes(handle: number, ptr: number, len: number, newLen: number, align: number): Status {
+    const region = this.region;
+    if (region !== 0 && this.bump.resize(region, ptr, len, newLen)) return Status.OK;
+    return this.core.resize(handle, ptr, len, newLen, align);
   }
 
   /**

@@ -5,6 +5,7 @@ import { coreAllocatorOf, type CoreAllocator } from "./core-allocator";
 import { isTypedArray, viewBuffer, viewByteLength, viewByteOffset, type View } from "./kinds";
 import { checkOffset } from "./checks";
 import { DetachedViewError, HeapCorruptionError } from "./errors";
+import { FIXED_REGION } from "../bindings/abi.generated";
 
 // The record goes back to the core once the allocator handle is collected: the handle, not the
 // FixedBufferAllocator, is what users and backed allocators hold (`new FixedBufferAllocator(b)
@@ -41,7 +42,7 @@ export class FixedBufferAllocator {
     if (memory === undefined || heap === undefined) throw new TypeError("the buffer must be a typed-array view into a heap's memory");
     const root = coreAllocatorOf(heap.pageAllocator, "the heap's page allocator");
     if (root.linear.isDetached(memory)) throw new DetachedViewError();
-    this.fixed = root.child(root.core.fixedInit(viewByteOffset(buffer), viewByteLength(buffer)), "FixedBufferAllocator");
+    this.fixed = root.child(root.core.fixedInit(viewByteOffset(buffer), viewByteLength(buffer)), "FixedBufferAllocator", FIXED_REGION);
     records.register(this.fixed, { core: this.fixed.core, handle: this.fixed.liveHandle() });
   }
 
