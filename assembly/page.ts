@@ -166,10 +166,30 @@ function release(page: u32, pages: u32): void {
   }
 }
 
-/** Whether `page` can start a free run: a page map entry says so. Checked before reading it. */
-// @ts-ignore: decorator
-@inline function isFreeRun(page: u32): bool {
-  return page >= firstPage && page < top && stateOf(page) == PageState.FREE;
+/**
+ * Whether `page` starts a free run as linkFree wrote it: its first and last pages FREE in the
+ * page map, the last one's head word naming it, and the page after it not FREE. Checked before
+ * a run read from metadata is handed out or merged, so a damaged link or length cannot hand out
+ * pages a used run holds (O(1): the pages between are not visited).
+ */
+function isFreeRun(page: u32): bool {
+  if (page < firstPage || page >= top || stateOf(page) != PageState.FREE) return false;
+  const pages = runPages(page);
+  const end = <u64>page + <u64>pages;
+  if (pages == 0 || end >= <u64>top) return false;
+  return stateOf(<u32>end - 1) == PageState.FREE && stateOf(<u32>end) != PageState.FREE
+    && load<u32>(pageAddress(<u32>end - 1) + PAGE_SIZE - RUN_HEAD_FROM_END) == page;
+}
+
+/**
+ * Whether the free runs that pages [page, end) would merge with on release are sound (isFreeRun),
+ * the one below ending exactly at `page`.
+ */
+function neighboursSound(page: u32, end: u32): bool {
+  if (end < top && stateOf(end) == PageState.FREE && !isFreeRun(end)) return false;
+  if (page <= firstPage || stateOf(page - 1) != PageState.FREE) return true;
+  const below = load<u32>(pageAddress(page) - RUN_HEAD_FROM_END);
+  return isFreeRun(below) && below + runPages(below) == page;
 }
 
 /** Takes a run of `pages` pages: first fit from the bins, else from the wilderness. 0 if none. */
@@ -220,8 +240,10 @@ export function pageAlloc(len: usize, owner: usize): usize {
 function pageFree(ptr: usize, len: usize, owner: usize): Status {
   const pages = pagesFor(len);
   if (!isUsedRun(ptr, pages, owner)) return fail(Status.INVALID_FREE, ptr);
+  const page = <u32>(ptr >> 16);
+  if (!neighboursSound(page, page + pages)) return fail(Status.CORRUPTION, ptr);
   count(PageCounter.FREES);
-  release(<u32>(ptr >> 16), pages);
+  release(page, pages);
   return Status.OK;
 }
 
@@ -237,6 +259,7 @@ function pageResize(ptr: usize, len: usize, newLen: usize, owner: usize): Status
   if (wanted == pages) return Status.OK;
   const page = <u32>(ptr >> 16);
   const end = page + pages;
+  if (!neighboursSound(end, end)) return fail(Status.CORRUPTION, ptr);
   if (wanted < pages) {
     release(page + wanted, pages - wanted);
     return Status.OK;
@@ -245,7 +268,7 @@ function pageResize(ptr: usize, len: usize, newLen: usize, owner: usize): Status
   if (end == top) {
     if (!ensureMapped(top + extra)) return Status.OUT_OF_MEMORY;
     top += extra;
-  } else if (stateOf(end) == PageState.FREE && runPages(end) >= extra) {
+  } else if (isFreeRun(end) && runPages(end) >= extra) {
     const found = unlinkFree(end);
     if (found > extra) linkFree(end + extra, found - extra);
   } else {

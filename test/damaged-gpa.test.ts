@@ -32,13 +32,26 @@ describe("damaged GPA metadata", () => {
       expect(() => heap.validate()).toThrow(HeapCorruptionError);
     });
 
-    it(`a slab bump past its slots is refused instead of handing out the header (safety ${safety})`, () => {
+    for (const [where, bump] of [["past its slots", PAGE - 64], ["into a live slot", 10], ["back onto a live slot", 64]] as const) {
+      it(`a slab bump moved ${where} is refused instead of handing out memory twice (safety ${safety})`, () => {
+        const heap = smallHeap();
+        const gpa = new GeneralPurposeAllocator({ heap, safety });
+        const a = gpa.allocator();
+        const first = a.rawAlloc(64);
+        a.rawAlloc(64);
+        const slab = slabOf(first);
+        heap.u32[(slab + SLAB_BUMP) / 4] = slab + bump;
+        expect(() => a.rawAlloc(64)).toThrow(HeapCorruptionError);
+        expect(() => heap.validate()).toThrow(HeapCorruptionError);
+      });
+    }
+
+    it(`listing leaks over a slab whose bump is far out of its slab ends (safety ${safety})`, () => {
       const heap = smallHeap();
-      const a = new GeneralPurposeAllocator({ heap, safety }).allocator();
-      const first = a.rawAlloc(64);
-      const slab = slabOf(first);
-      heap.u32[(slab + SLAB_BUMP) / 4] = slab + PAGE - 64;
-      expect(() => a.rawAlloc(64)).toThrow(HeapCorruptionError);
+      const gpa = new GeneralPurposeAllocator({ heap, safety });
+      const first = gpa.allocator().rawAlloc(64);
+      heap.u32[(slabOf(first) + SLAB_BUMP) / 4] = 0xce51_be0f;
+      expect(gpa.leaks().length).toBeLessThanOrEqual(PAGE / 64);
       expect(() => heap.validate()).toThrow(HeapCorruptionError);
     });
   }

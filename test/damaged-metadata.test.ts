@@ -29,6 +29,20 @@ describe("damaged metadata", () => {
     expect(() => heap.validate()).toThrow(HeapCorruptionError);
   });
 
+  for (const [change, pages] of [["longer", 3], ["shorter", 1]] as const) {
+    it(`a free page run made one page ${change}: its pages are not handed out over a used run, nor merged`, () => {
+      const heap = smallHeap();
+      const p = heap.pageAllocator;
+      const [below, run, above] = [p.rawAlloc(PAGE), p.rawAlloc(2 * PAGE), p.rawAlloc(PAGE)];
+      p.rawFree(run, 2 * PAGE);
+      heap.u32[run / 4] = pages;
+      expect(() => p.rawAlloc(pages * PAGE)).toThrow(HeapCorruptionError);
+      expect(() => p.rawFree(below, PAGE)).toThrow(HeapCorruptionError);
+      expect(() => p.rawFree(above, PAGE)).toThrow(HeapCorruptionError);
+      expect(() => heap.validate()).toThrow(HeapCorruptionError);
+    });
+  }
+
   it("an arena chunk list that loops: queryCapacity, reset and deinit end with HeapCorruptionError", () => {
     const heap = smallHeap();
     const arena = new ArenaAllocator(heap.pageAllocator);

@@ -44,7 +44,7 @@ function markFreeSlots(slab: usize): i32 {
   for (let slot = slabFreeHead(slab); slot != 0; slot = load<u32>(linkAt(slab, slot))) {
     if (slot < slab || slot >= bump || (slot - slab) % size != 0) return -1;
     const index = <u32>((slot - slab) / size);
-    if (isMarked(index)) return -1;
+    if (index >= capacity || isMarked(index)) return -1;
     const byte = marks + (index >> 3);
     store<u8>(byte, <u8>(<u32>load<u8>(byte) | (1 << (index & 7))));
     count++;
@@ -57,10 +57,15 @@ function markFreeSlots(slab: usize): i32 {
   return (<u32>load<u8>(marks + (index >> 3)) & (1 << (index & 7))) != 0;
 }
 
-/** How many slots of `slab` have been handed out at least once. */
+/**
+ * How many slots of `slab` have been handed out at least once: the slots below the bump, never
+ * more than the slab holds, so that a damaged bump cannot send a walk past its slab.
+ */
 // @ts-ignore: decorator
 @inline function handedOut(slab: usize): u32 {
-  return <u32>((slabBump(slab) - slab) / slabSize(slab));
+  const size = slabSize(slab);
+  const bump = slabBump(slab);
+  return size == 0 || bump < slab ? 0 : <u32>min((bump - slab) / size, <usize>slabCapacity(slab));
 }
 
 /** More slabs than memory has pages: a ring walk that long is a cycle in damaged metadata. */
@@ -217,7 +222,7 @@ function validateSlab(gpa: usize, slab: usize, c: u32): i64 {
   const size = slabSize(slab);
   const capacity = slabCapacity(slab);
   if (size != classSize(cls) || capacity != capacityFor(size, safe) || slabUsed(slab) > capacity
-    || slabBump(slab) < slab || (slabBump(slab) - slab) % size != 0 || handedOut(slab) > capacity) return -1;
+    || slabBump(slab) < slab || (slabBump(slab) - slab) % size != 0 || (slabBump(slab) - slab) / size > capacity) return -1;
   const free = markFreeSlots(slab);
   if (free < 0 || <u32>free + slabUsed(slab) != handedOut(slab)) return -1;
   let requested: i64 = 0;

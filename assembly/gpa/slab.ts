@@ -193,7 +193,7 @@ export function slabFormat(slab: usize, c: u32, safe: bool): void {
 
 /**
  * Takes a slot from `slab`, which must not be full: the last one freed, else a fresh one; 0 when
- * the header is damaged (a bump outside the slab's slots). A free-list link that leaves the
+ * the header is damaged (a bump off the slab's slot boundaries, or below slots in use). A free-list link that leaves the
  * handed-out slots is damaged too: the rest of the list is dropped rather than hand out memory
  * another block may hold (validate() reports the damage).
  */
@@ -207,7 +207,11 @@ export function slabFormat(slab: usize, c: u32, safe: bool): void {
   } else {
     slot = slabBump(slab);
     const size = slabSize(slab);
-    if (slabOf(slot) != slab || slot + size > slab + <usize>slabCapacity(slab) * size) return 0;
+    // Every slot in use lies below the bump, which stays on a slot boundary within the slots.
+    if (size != classSize(slabClass(slab))) return 0;
+    const handedOut = (slot - slab) / size;
+    if (slabOf(slot) != slab || (slot - slab) % size != 0 || handedOut >= <usize>slabCapacity(slab)
+      || handedOut < <usize>slabUsed(slab)) return 0;
     store<u32>(slab + FREE, 0);
     store<u32>(slab + BUMP, slot + size);
   }
@@ -231,7 +235,8 @@ export function isSlabOf(slab: usize, c: u32, safe: bool): bool {
  */
 export function isHeldSlot(slot: usize): bool {
   const slab = slabOf(slot);
-  if (<u64>slab + <u64>SLAB_SIZE > (<u64>memory.size() << 16) || !couldBeSlot(slot) || !slabIsSafe(slab)) return false;
+  if (<u64>slab + <u64>SLAB_SIZE > (<u64>memory.size() << 16) || !couldBeSlot(slot) || !slabIsSafe(slab)
+    || slabSize(slab) == 0) return false;
   const offset = slot - slab;
   return offset % slabSize(slab) == 0 && offset / slabSize(slab) < <usize>slabCapacity(slab)
     && load<u32>(metaAt(slab, slotIndex(slab, slot))) == META_HELD;
