@@ -219,13 +219,30 @@ function acquire(pages: u32, owner: usize): u32 {
   return run;
 }
 
-/** Whether `ptr` starts a used run of exactly `pages` pages handed to `owner`. */
+/**
+ * Whether `ptr` starts a used run of exactly `pages` pages handed to `owner`: every page after
+ * the head is its body (no other run's head among them), and the page after is not. The page
+ * map is read a word at a time where it can be: a length off by any number of pages, the
+ * caller's or a damaged record's, never reaches another run.
+ */
 function isUsedRun(ptr: usize, pages: u32, owner: usize): bool {
   if ((ptr & (PAGE_SIZE - 1)) != 0) return false;
   const page = <u32>(ptr >> 16);
-  if (page < firstPage || page + pages > top || stateOf(page) != PageState.USED_HEAD || ownerOf(page) != owner) return false;
-  if (pages > 1 && stateOf(page + pages - 1) != PageState.USED_BODY) return false;
+  if (page < firstPage || <u64>page + <u64>pages > <u64>top || stateOf(page) != PageState.USED_HEAD
+    || ownerOf(page) != owner) return false;
+  if (!allBody(page + 1, pages - 1)) return false;
   return page + pages == top || stateOf(page + pages) != PageState.USED_BODY;
+}
+
+/** Whether the page map says USED_BODY for each of pages [page, page + count). */
+function allBody(page: u32, count: u32): bool {
+  const BODY_WORD: u64 = 0x0303_0303_0303_0303;
+  if (<u8>PageState.USED_BODY != 3) ERROR("BODY_WORD spells USED_BODY in every byte");
+  let at = mapStart + page;
+  const end = at + count;
+  for (; at + 8 <= end; at += 8) if (load<u64>(at) != BODY_WORD) return false;
+  for (; at < end; at++) if (load<u8>(at) != <u8>PageState.USED_BODY) return false;
+  return true;
 }
 
 /** Pages for `len` bytes, handed to `owner`; any alignment up to a page is met by every page. 0 if out of memory. */

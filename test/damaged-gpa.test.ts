@@ -56,6 +56,24 @@ describe("damaged GPA metadata", () => {
     });
   }
 
+  it("a spare slab word moved onto a block of someone else's is neither formatted nor freed", () => {
+    const heap = smallHeap();
+    const gpa = new GeneralPurposeAllocator({ heap, safety: false });
+    const a = gpa.allocator();
+    const slot = a.rawAlloc(64);
+    a.rawFree(slot, 64); // the slab empties into the spare
+    const [spare] = wordsHolding(heap, slabOf(slot), a.handle, a.handle + 512);
+    expect(spare).toBeDefined();
+    const foreign = heap.pageAllocator.rawAlloc(PAGE);
+    heap.u8.fill(0x5c, foreign, foreign + 256);
+    heap.u32[spare / 4] = foreign;
+    expect(() => a.rawAlloc(1000)).toThrow(HeapCorruptionError);
+    expect(() => heap.validate()).toThrow(HeapCorruptionError);
+    gpa.deinit();
+    expect(heap.u8.subarray(foreign, foreign + 256).every((byte) => byte === 0x5c)).toBe(true);
+    expect(heap.pageAllocator.rawAlloc(PAGE)).not.toBe(foreign);
+  });
+
   it("a quarantine entry moved onto a live slot of another slab never frees that slot", () => {
     const heap = smallHeap();
     const a = new GeneralPurposeAllocator({ heap, safety: true }).allocator();

@@ -45,6 +45,20 @@ describe("the page allocator frees only what it handed to its own caller", () =>
     heap.validate();
   });
 
+  it.each(["own", "gpa"] as const)("a length spanning the run after the caller's is refused (that run: %s)", (neighbour) => {
+    const heap = smallHeap();
+    const p = heap.pageAllocator;
+    const gpa = new GeneralPurposeAllocator({ heap, safety: false });
+    gpa.allocator().rawAlloc(2 * PAGE); // the GPA's directory exists before the blocks below
+    const mine = p.rawAlloc(2 * PAGE);
+    const next = neighbour === "own" ? p.rawAlloc(2 * PAGE) : gpa.allocator().rawAlloc(2 * PAGE);
+    expect(next).toBe(mine + 2 * PAGE);
+    p.rawAlloc(PAGE); // the page after both: not a body page
+    expectRejected(heap, () => p.rawFree(mine, 4 * PAGE), InvalidFreeError);
+    expectRejected(heap, () => p.rawResize(mine, 4 * PAGE, 5 * PAGE), InvalidFreeError);
+    p.rawFree(mine, 2 * PAGE);
+  });
+
   it("pages the page allocator's user took are still theirs to free", () => {
     const heap = smallHeap();
     const ptr = heap.pageAllocator.rawAlloc(2 * PAGE);

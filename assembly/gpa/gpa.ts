@@ -30,7 +30,7 @@ import { Status, fail } from "../status";
 import { backingAlloc, backingResize, backingFree } from "../dispatch";
 import { CLASS_COUNT, MAX_SMALL, SLAB_SIZE, classFor, classSize, slabOf, slabFormat,
   slabPop, slabPush, slabIsFull, slabUsed, slabClass, slabSize, slabBump, slabCapacity, slotIndex, metaAt,
-  metaInUse, metaIsUsed, metaLen, metaAlign, ringPushFront, ringUnlink, slabNext, log2, couldBeSlot, isSlabOf, isHeldSlot, META_HELD } from "./slab";
+  metaInUse, metaIsUsed, metaLen, metaAlign, ringPushFront, ringUnlink, slabNext, log2, couldBeSlot, isSlabOf, isEmptySlab, isHeldSlot, META_HELD } from "./slab";
 import { QUARANTINE_SIZE, quarantineCount, quarantineHold, quarantineRelease, quarantineEnd } from "./quarantine";
 import { EntryKind, DIRECTORY_SIZE, dirFind, dirReserve, dirPut, dirRemove, dirRelease, entryKey, entryLen,
   entryKind, entryDetail, entrySet } from "./directory";
@@ -112,7 +112,7 @@ export function gpaDeinit(gpa: usize): void {
   const backing = backingOf(gpa);
   quarantineEnd(gpa, quarantineOf(gpa), backing);
   const spare = spareOf(gpa);
-  if (spare != 0) backingFree(gpa, backing, spare, SLAB_SIZE, BLOCK_ALIGN);
+  if (spare != 0 && isEmptySlab(spare, isSafe(gpa))) backingFree(gpa, backing, spare, SLAB_SIZE, BLOCK_ALIGN);
   dirRelease(gpa, directoryOf(gpa), backing);
   freeRecord(gpa);
 }
@@ -172,6 +172,10 @@ function newSlab(gpa: usize, c: u32): usize {
     if (first != 0 && !slabIsFull(first)) return first;
   }
   let slab = spareOf(gpa);
+  if (slab != 0 && !isEmptySlab(slab, safe)) {
+    fail(Status.CORRUPTION, gpa + SPARE);
+    return 0;
+  }
   if (slab != 0) {
     store<u32>(gpa + SPARE, 0);
     if (slabClass(slab) != c) slabFormat(slab, c, safe);

@@ -230,6 +230,16 @@ export function isSlabOf(slab: usize, c: u32, safe: bool): bool {
 }
 
 /**
+ * Whether `slab`, read from the GPA's spare word, is an empty slab (with meta when `safe`): its
+ * class, size and capacity agreeing with each other as slabFormat wrote them, no slot in use.
+ */
+export function isEmptySlab(slab: usize, safe: bool): bool {
+  const c = slabClass(slab);
+  return c < CLASS_COUNT && isSlabOf(slab, c, safe) && slabSize(slab) == classSize(c)
+    && slabCapacity(slab) == capacityFor(slabSize(slab), safe) && slabUsed(slab) == 0;
+}
+
+/**
  * Whether `slot`, read from the quarantine, starts a slot of a safe slab whose meta says held:
  * only such a slot may go back to its slab's free list.
  */
