@@ -24,6 +24,8 @@ const START = BUMP_START >>> 2;
 const CAPACITY = BUMP_CAPACITY >>> 2;
 const END = BUMP_END >>> 2;
 const SEAL = BUMP_SEAL >>> 2;
+/** start ^ capacity ^ end ^ seal of an intact region, as the int32 that `^` gives. */
+const SEALED = SEAL_KEY | 0;
 
 /** The bump region of every allocator on one heap's memory that has one. */
 export class BumpFastPath {
@@ -38,65 +40,63 @@ export class BumpFastPath {
   }
 
   /**
-   * `n` (> 0) bytes aligned to `align` (a power of two up to 65536) from the region at byte
-   * address `region`, as the core's bumpAlloc: the address, or 0 when the core must be asked (the
+   * `n` (> 0) bytes aligned to `align` (a power of two up to 65536) from the region whose first
+   * word is `at`, as the core's bumpAlloc: the address, or 0 when the core must be asked (the
    * region is full, or damaged, or the address would be 0).
    */
-  alloc(region: number, n: number, align: number): number {
+  alloc(at: number, n: number, align: number): number {
     const words = this.linear.words;
-    const at = region >>> 2;
     const start = words[at + START];
     const capacity = words[at + CAPACITY];
     const end = words[at + END];
-    if (words[at + SEAL] !== ((start ^ capacity ^ end ^ SEAL_KEY) >>> 0)) return 0;
+    const seal = words[at + SEAL];
     // The core's arithmetic is 32-bit: the address wraps, and a wrapped alignment fails.
     const addr = (start + end) >>> 0;
     const aligned = ((addr + align - 1) & -align) >>> 0;
     const newEnd = ((aligned - start) >>> 0) + n;
-    if (aligned < addr || newEnd > capacity || aligned === 0) return 0;
+    if ((seal ^ start ^ capacity ^ end) !== SEALED || newEnd > capacity || aligned < addr || aligned === 0) return 0;
     words[at + END] = newEnd;
-    words[at + SEAL] = start ^ capacity ^ newEnd ^ SEAL_KEY;
+    words[at + SEAL] = seal ^ end ^ newEnd;
     return aligned;
   }
 
   /**
-   * Frees [ptr, ptr + len) if it is the region's last allocation, rolling `end` back as the
-   * core's bumpFree does; false (nothing done) for anything else, which the core settles: a free
-   * inside the region or an older chunk is a no-op there, anything else an error.
+   * Frees [ptr, ptr + len) if it is the last allocation of the region at word `at`, rolling `end`
+   * back as the core's bumpFree does; false (nothing done) for anything else, which the core
+   * settles: a free inside the region or an older chunk is a no-op there, anything else an error.
    */
-  free(region: number, ptr: number, len: number): boolean {
+  free(at: number, ptr: number, len: number): boolean {
     if (len === 0 || ptr < this.heapStart) return false;
     const words = this.linear.words;
-    const at = region >>> 2;
     const start = words[at + START];
     const capacity = words[at + CAPACITY];
     const end = words[at + END];
-    if (words[at + SEAL] !== ((start ^ capacity ^ end ^ SEAL_KEY) >>> 0)) return false;
-    if (!(ptr >= start && ptr + len === ((start + end) >>> 0))) return false;
+    const seal = words[at + SEAL];
+    if ((seal ^ start ^ capacity ^ end) !== SEALED || !(ptr >= start && ptr + len === ((start + end) >>> 0))) return false;
     const newEnd = end - len;
     words[at + END] = newEnd;
-    words[at + SEAL] = start ^ capacity ^ newEnd ^ SEAL_KEY;
+    words[at + SEAL] = seal ^ end ^ newEnd;
     return true;
   }
 
   /**
-   * Resizes [ptr, ptr + len) to `newLen` (> 0) in place if it is the region's last allocation and
-   * the new end fits, as the core's bumpResize does; false (nothing done) for anything else, which
-   * the core settles: shrinking any other allocation succeeds there, growing it does not.
+   * Resizes [ptr, ptr + len) to `newLen` (> 0) in place if it is the last allocation of the region
+   * at word `at` and the new end fits, as the core's bumpResize does; false (nothing done) for
+   * anything else, which the core settles: shrinking any other allocation succeeds there, growing
+   * it does not.
    */
-  resize(region: number, ptr: number, len: number, newLen: number): boolean {
+  resize(at: number, ptr: number, len: number, newLen: number): boolean {
     if (len === 0 || newLen === 0 || ptr < this.heapStart) return false;
     const words = this.linear.words;
-    const at = region >>> 2;
     const start = words[at + START];
     const capacity = words[at + CAPACITY];
     const end = words[at + END];
-    if (words[at + SEAL] !== ((start ^ capacity ^ end ^ SEAL_KEY) >>> 0)) return false;
-    if (!(ptr >= start && ptr + len === ((start + end) >>> 0))) return false;
+    const seal = words[at + SEAL];
+    if ((seal ^ start ^ capacity ^ end) !== SEALED || !(ptr >= start && ptr + len === ((start + end) >>> 0))) return false;
     const newEnd = end - len + newLen;
     if (newEnd > capacity) return false;
     words[at + END] = newEnd;
-    words[at + SEAL] = start ^ capacity ^ newEnd ^ SEAL_KEY;
+    words[at + SEAL] = seal ^ end ^ newEnd;
     return true;
   }
 }

@@ -6,10 +6,10 @@
 // without an import circle.
 
 import { isTypedArray, kindInfo, makeView, viewBuffer, viewByteLength, viewByteOffset, viewKind, viewLength, type ElementKind, type KindInfo, type KindName, type View, type ViewOf } from "./kinds";
-import { byteLength, checkAlign, checkOffset, DEFAULT_RAW_ALIGN } from "./checks";
+import { byteLength, checkAlign, checkOffset, DEFAULT_RAW_ALIGN, MAX_ALLOCATION_BYTES } from "./checks";
 import { AllocatorDeinitializedError, DetachedViewError, DoubleFreeError, HeapCorruptionError,
   InvalidFreeError, OutOfMemoryError, type DoubleFreeStacks } from "./errors";
-import { Status } from "../bindings/abi.generated";
+import { MAX_ALIGN, Status } from "../bindings/abi.generated";
 import { linearMemoryOf, type LinearMemory } from "../bindings/linear-memory";
 import { BumpFastPath } from "./bump-fast-path";
 import type { CoreExports } from "../bindings/exports";
@@ -28,7 +28,10 @@ export class CoreAllocator<H extends object = object> {
   private record: number;
   /** The heap's bump fast path, shared by every allocator on the heap. */
   private readonly bump: BumpFastPath;
-  /** The address of this allocator's bump region (see child()); 0 if it has none, or has ended. */
+  /**
+   * The word index (byte address / 4) of this allocator's bump region (see child()); 0 if it has
+   * none, or has ended.
+   */
   private region = 0;
   /**
    * The stacks a DoubleFreeError about `ptr` carries, the second free's taken at the call: set by
@@ -85,7 +88,7 @@ export class CoreAllocator<H extends object = object> {
     if (this.linear.pendingGrowth) this.linear.flushGrowth();
     if (handle === 0) throw new OutOfMemoryError(0, ` for the ${owner}'s state`);
     const allocator = new CoreAllocator(this.heap, this.core, this.linear, handle, owner, this);
-    if (regionOffset !== undefined) allocator.region = handle + regionOffset;
+    if (regionOffset !== undefined) allocator.region = (handle + regionOffset) >>> 2;
     return allocator;
   }
 
@@ -104,8 +107,13 @@ export class CoreAllocator<H extends object = object> {
 
   alloc<K extends ElementKind>(kind: K, n: number, options?: AllocOptions): ViewOf<K> {
     // The common call, alloc("f64", n), stays small enough for the engine to inline into the
-    // caller; everything else takes allocWith().
+    // caller; everything else takes allocWith(). On a bump region, a plain count that fits is
+    // the fast path's, with no call and no other check.
     const info = kindInfo(kind);
+    if (options === undefined && typeof n === "number" && (n >>> 0) === n && n !== 0 && n * info.size <= MAX_ALLOCATION_BYTES) {
+      const ptr = this.bumped(n * info.size, info.size);
+      if (ptr !== 0) return this.viewAt(info.name, ptr, n) as ViewOf<K>;
+    }
     const bytes = byteLength(n, info.size);
     if (options !== undefined || bytes === 0) return this.allocWith(info, n, bytes, options) as ViewOf<K>;
     const ptr = this.allocBytes(this.liveHandle(), bytes, info.size);
@@ -203,6 +211,18 @@ export class CoreAllocator<H extends object = object> {
   }
 
   rawAlloc(len: number, align: number = DEFAULT_RAW_ALIGN): number {
+    // Valid arguments on a bump region are the fast path's: a whole length from 1 to 2^32 - 1
+    // and a power of two up to MAX_ALIGN, each in one comparison (`x & -x` is x only for a power
+    // of two, and only an integer one).
+    if (typeof len === "number" && typeof align === "number" && (len >>> 0) === len && len !== 0
+      && (align & -align) === align && align !== 0 && align <= MAX_ALIGN) {
+      const ptr = this.bumped(len, align);
+      if (ptr !== 0) return ptr;
+    }
+    return this.rawAllocSlow(len, align);
+  }
+
+  private rawAllocSlow(len: number, align: number): number {
     const handle = this.liveHandle();
     const ptr = this.allocBytes(handle, byteLength(len, 1), checkAlign(align));
     if (ptr === 0 && this.core.lastStatus() !== Status.OK) throw this.settled(this.allocFailure(len));
@@ -238,14 +258,21 @@ export class CoreAllocator<H extends object = object> {
   // The three calls the bump fast path can answer; arguments are checked, and anything it does not
   // settle goes to the core as before.
 
+  /**
+   * `len` bytes (> 0, at most MAX_ALLOCATION_BYTES) aligned to `align` (valid) from this
+   * allocator's bump region, if it has one and is live (the liveHandle() checks): the address, or
+   * 0 when the core must be asked.
+   */
+  private bumped(len: number, align: number): number {
+    const region = this.region;
+    // A region is set only on a child, and only until retire().
+    return region !== 0 && this.backing!.record !== 0 ? this.bump.alloc(region, len, align) : 0;
+  }
+
   /** The core's alloc: the address, or 0 with the reason in the core's last status. */
   private allocBytes(handle: number, len: number, align: number): number {
-    const region = this.region;
-    if (region !== 0 && len !== 0) {
-      const ptr = this.bump.alloc(region, len, align);
-      if (ptr !== 0) return ptr;
-    }
-    return this.core.alloc(handle, len, align) >>> 0;
+    const ptr = len !== 0 ? this.bumped(len, align) : 0;
+    return ptr !== 0 ? ptr : this.core.alloc(handle, len, align) >>> 0;
   }
 
   /** The core's free: its status. */

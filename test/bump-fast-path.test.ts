@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { ArenaAllocator, FixedBufferAllocator, HeapCorruptionError, InvalidFreeError } from "../src/index";
+import { AllocatorDeinitializedError, ArenaAllocator, FixedBufferAllocator, HeapCorruptionError, InvalidFreeError } from "../src/index";
 import { ResetMode } from "../bindings/abi.generated";
 import { availableStrategies, forceGrowth, KIND_TABLE, PAGE, smallHeap, expectRejected } from "./support/heaps";
 import { makeTwin, regionWords, outcome, expectSameState, type BumpKind, type Twin } from "./support/bump-twins";
@@ -291,5 +291,58 @@ describe("the bump fast path defers to the core for everything else", () => {
     heap.validate();
     arena.deinit();
     expect(() => a.alloc("u8", 1)).toThrow();
+  });
+});
+
+describe("the bump fast path keeps every refusal", () => {
+  it.each(kinds)("%s: arguments the fast path does not take are refused as before, with nothing changed", (kind) => {
+    const twin = makeTwin(kind, strategies[0], true);
+    const a = twin.allocator;
+    a.rawAlloc(16, 8);
+    const words = regionWords(twin);
+    const page = twin.heap.pageAllocator;
+    const bad: [string, (target: typeof page) => unknown][] = [
+      ["rawAlloc(10n)", (t) => t.rawAlloc(10n as never)],
+      ["rawAlloc(\"8\")", (t) => t.rawAlloc("8" as never)],
+      ["rawAlloc(8, 8n)", (t) => t.rawAlloc(8, 8n as never)],
+      ["rawAlloc(8, 0.5)", (t) => t.rawAlloc(8, 0.5)],
+      ["rawAlloc(8, 0)", (t) => t.rawAlloc(8, 0)],
+      ["rawAlloc(8, 2 ** 31)", (t) => t.rawAlloc(8, 2 ** 31)],
+      ["rawAlloc(8, 131072)", (t) => t.rawAlloc(8, 131072)],
+      ["rawAlloc(-8)", (t) => t.rawAlloc(-8)],
+      ["rawAlloc(1.5)", (t) => t.rawAlloc(1.5)],
+      ["rawAlloc(2 ** 32)", (t) => t.rawAlloc(2 ** 32)],
+      ["alloc(\"u8\", 10n)", (t) => t.alloc("u8", 10n as never)],
+      ["alloc(\"f64\", 2 ** 29)", (t) => t.alloc("f64", 2 ** 29)],
+      ["alloc(\"f64\", NaN)", (t) => t.alloc("f64", NaN)],
+    ];
+    for (const [, call] of bad) {
+      const expected = outcome(() => call(page));
+      expect(expected).toMatchObject({ threw: "RangeError" });
+      expect(outcome(() => call(a))).toEqual(expected);
+      expect(regionWords(twin)).toEqual(words);
+    }
+    twin.heap.validate();
+  });
+
+  it("an arena whose backing, or which itself, was deinitialized refuses allocations that would fit its region", () => {
+    const heap = smallHeap();
+    const outer = new ArenaAllocator(heap.pageAllocator);
+    const inner = new ArenaAllocator(outer.allocator());
+    const a = inner.allocator();
+    const x = a.rawAlloc(8, 8);
+    outer.deinit();
+    expect(() => a.rawAlloc(8, 8)).toThrow(AllocatorDeinitializedError);
+    expect(() => a.alloc("u8", 1)).toThrow(AllocatorDeinitializedError);
+    expect(() => a.rawFree(x, 8)).toThrow(AllocatorDeinitializedError);
+    expect(() => a.rawResize(x, 8, 4)).toThrow(AllocatorDeinitializedError);
+    const own = new ArenaAllocator(heap.pageAllocator);
+    const b = own.allocator();
+    const y = b.rawAlloc(8, 8);
+    own.deinit();
+    expect(() => b.rawAlloc(8, 8)).toThrow(AllocatorDeinitializedError);
+    expect(() => b.alloc("u8", 1)).toThrow(AllocatorDeinitializedError);
+    expect(() => b.rawFree(y, 8)).toThrow(AllocatorDeinitializedError);
+    heap.validate();
   });
 });
