@@ -21,17 +21,13 @@ export const BAD_KINDS = {
   "double-free-reused": { known: false, what: "double free of a small block on a safety GPA after its size class allocated again (the quarantine): DoubleFreeError" },
   "double-free-reused-large": { known: true, what: "double free of a large block on a safety GPA after the same length was allocated again: DoubleFreeError" },
   "unsafe-free-zero": { known: false, what: "rawFree(0, n) on a GPA without safety: InvalidFreeError" },
-  "raw-realloc": { known: true, what: "rawRealloc, which API.md lists on every Allocator, exists and moves the block" },
-  "cross-free-given-back": { known: true, switchOnly: true, what: "cross-free into a page a safety GPA gave back is InvalidFreeError, not DoubleFreeError (else both pass)" },
-  "realloc-empty-oom": { known: true, what: "realloc of an empty view that runs out of memory: OutOfMemoryError (also lets legitimate reallocs of empty views run where memory may run out)" },
+  "raw-realloc": { known: false, what: "rawRealloc, which API.md lists on every Allocator, exists and moves the block" },
+  "realloc-empty-oom": { known: false, what: "realloc of an empty view that runs out of memory: OutOfMemoryError (also lets legitimate reallocs of empty views run where memory may run out)" },
   "ongrow-sync": { known: false, what: "onGrow listeners ran before the growing call returned" },
 } as const;
 
 export type BadKind = keyof typeof BAD_KINDS;
 export const ALL_BAD_KINDS = Object.keys(BAD_KINDS) as BadKind[];
-
-/** The kinds that are calls of their own (the others only make legitimate ops' checks stricter). */
-export const isCall = (kind: BadKind): boolean => !("switchOnly" in BAD_KINDS[kind]);
 
 /** The kinds a run mixes in: the chosen ones, else the unknown-defect ones plus, if asked, the known. */
 export function enabledBadKinds(known: boolean, only: readonly string[] | null): BadKind[] {

@@ -6,7 +6,7 @@
 import type { Op, ResetModeOp } from "./ops";
 import type { AllocNode, Block, World } from "./world";
 import type { Rng } from "./rng";
-import { isCall, type BadKind } from "./bad-kinds";
+import type { BadKind } from "./bad-kinds";
 import { KIND_NAMES, sizeOf } from "./kinds";
 
 export interface GenOptions {
@@ -22,10 +22,10 @@ export class Generator {
   private nextId = 1;
   private liveBytes = 0;
 
-  private readonly calls: BadKind[];
+  private readonly calls: readonly BadKind[];
 
   constructor(private readonly rng: Rng, private readonly options: GenOptions) {
-    this.calls = options.badKinds.filter(isCall);
+    this.calls = options.badKinds;
   }
 
   next(world: World): Op {

@@ -25,7 +25,7 @@ const out = process.stdout;
 
 if (args.replay !== null) {
   const file = JSON.parse(readFileSync(args.replay, "utf8")) as FailureFile;
-  const failure = replay(file.config, file.ops, 1, file.defects);
+  const failure = replay(file.config, file.ops, 1);
   out.write(`${pseudoCode(file.config, file.ops)}\n\n${failure === null ? "passes now" : `fails at op ${failure.step}: ${failure.message}`}\n`);
   process.exit(failure === null ? 0 : 1);
 }
@@ -66,8 +66,8 @@ for (let i = 0; i < args.seeds; i++) {
   done += failure.step;
   out.write(`\n\nFAILED seed ${config.seed} (${config.strategy}${config.maximumBytes === null ? "" : `, maximumBytes ${config.maximumBytes}`}) at step ${failure.step}: ${failure.message}\n`);
   out.write(`shrinking ${failure.step + 1} ops (up to ${args.shrinkSeconds} s)…\n`);
-  const shrunk = shrink(config, badKinds, result.ops, failure, args.shrinkSeconds);
-  const path = saveFailure({ config, defects: badKinds, failure: shrunk.failure, originalStep: failure.step, ops: shrunk.ops });
+  const shrunk = shrink(config, result.ops, failure, args.shrinkSeconds);
+  const path = saveFailure({ config, failure: shrunk.failure, originalStep: failure.step, ops: shrunk.ops });
   out.write(`shrunk to ${shrunk.ops.length} ops in ${shrunk.replays} replays; fails with: ${shrunk.failure.message}\n`);
   out.write(`${pseudoCode(config, shrunk.ops)}\n`);
   out.write(`saved ${path}; replay with: npm run fuzz -- --replay ${path}\n\n`);

@@ -12,8 +12,6 @@ export const FAILURE_DIR = join("node_modules", ".cache", "wasm-arena-fuzz");
 
 export interface FailureFile {
   readonly config: RunConfig;
-  /** The known defects the run let in (see bad-kinds.ts). */
-  readonly defects: readonly string[];
   readonly failure: RunFailure;
   readonly originalStep: number;
   readonly ops: readonly Op[];

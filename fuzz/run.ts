@@ -65,7 +65,6 @@ export interface SeedOptions {
 
 export function runSeed(config: RunConfig, options: SeedOptions): RunResult {
   const world = new World(config);
-  world.defects = new Set(options.gen.badKinds);
   const generator = new Generator(new Rng(config.seed ^ 0x9e3779b9), options.gen);
   const ops: Op[] = [];
   let step = 0;
@@ -87,11 +86,10 @@ export function runSeed(config: RunConfig, options: SeedOptions): RunResult {
 }
 
 /** Runs a recorded list; null if every check passes. */
-export function replay(config: RunConfig, ops: readonly Op[], every: number, defects: readonly string[]): RunFailure | null {
+export function replay(config: RunConfig, ops: readonly Op[], every: number): RunFailure | null {
   let step = 0;
   try {
     const world = new World(config);
-    world.defects = new Set(defects);
     for (; step < ops.length; step++) {
       execute(world, ops[step]);
       if ((step + 1) % every === 0) checkAll(world);

@@ -12,7 +12,7 @@ export interface Shrunk {
   readonly replays: number;
 }
 
-export function shrink(config: RunConfig, defects: readonly string[], ops: readonly Op[], failure: RunFailure, seconds: number): Shrunk {
+export function shrink(config: RunConfig, ops: readonly Op[], failure: RunFailure, seconds: number): Shrunk {
   const deadline = Date.now() + seconds * 1000;
   let best = ops.slice(0, failure.step + 1);
   let bestFailure = failure;
@@ -20,7 +20,7 @@ export function shrink(config: RunConfig, defects: readonly string[], ops: reado
   const stillFails = (candidate: Op[]): RunFailure | null => {
     replays++;
     // Every check at every step once the list is short: it then fails at the op that breaks it.
-    const result = replay(config, candidate, candidate.length <= 2000 ? 1 : 64, defects);
+    const result = replay(config, candidate, candidate.length <= 2000 ? 1 : 64);
     return result !== null && result.check === failure.check ? result : null;
   };
   let chunk = Math.max(1, best.length >> 1);

@@ -64,8 +64,6 @@ export class World {
   /** FBAs made: each holds a record until collected, so the record pages may stay in use. */
   fbasMade = 0;
   readonly startPagesInUse: number;
-  /** Known defects the run may walk into with legitimate ops (see bad-kinds.ts). */
-  defects: ReadonlySet<string> = new Set();
   private otherHeapView: Uint8Array | null = null;
   /** How often each kind of event happened: the coverage a summary reports. */
   readonly counts = new Map<string, number>();
