@@ -161,7 +161,10 @@ function openChunk(arena: usize, prevLen: usize, minimum: u64): usize {
   return fast != 0 ? fast : arenaAllocSlow(arena, n, align);
 }
 
-/** The newest chunk is full: grow it in place if the backing allocator can, else open another. */
+/**
+ * The newest chunk is full: grow it in place if the backing allocator can (geometrically where
+ * it has the room), else open another.
+ */
 function arenaAllocSlow(arena: usize, n: usize, align: usize): usize {
   clearStatus();
   const region = arena + ARENA_REGION;
@@ -177,15 +180,25 @@ function arenaAllocSlow(arena: usize, n: usize, align: usize): usize {
     chunk = firstChunk(arena);
     const start = bumpStart(region);
     const needed = <u64>(alignForward(start + bumpEnd(region), align) - start) + <u64>n;
-    const biggerLen = <u64>CHUNK_HEADER + needed;
-    if (biggerLen <= U32_MAX
-      && backingResize(arena, backingOf(arena), chunk, chunkLen(chunk), <usize>biggerLen, CHUNK_ALIGN) == Status.OK) {
-      writeChunk(chunk, arena, chunkNext(chunk), <usize>biggerLen);
-      bumpGrow(region, <usize>needed);
-    } else if (openChunk(arena, bumpCapacity(region), <u64>n + <u64>align) == 0) {
+    const exactLen = <u64>CHUNK_HEADER + needed;
+    // Growing in place by half the chunk at least makes a scope of many small allocations cost
+    // O(log n) backing calls, not one each; where the backing allocator has less room, it grows
+    // by what this allocation needs, as Zig's arena does.
+    const roomyLen = max(exactLen, <u64>chunkLen(chunk) + (<u64>chunkLen(chunk) >> 1));
+    if (!growChunk(arena, chunk, roomyLen) && (roomyLen == exactLen || !growChunk(arena, chunk, exactLen))
+      && openChunk(arena, bumpCapacity(region), <u64>n + <u64>align) == 0) {
       return 0;
     }
   }
+}
+
+/** Resizes the newest chunk, `chunk`, in place to `len` bytes if the backing allocator can. */
+function growChunk(arena: usize, chunk: usize, len: u64): bool {
+  if (len > U32_MAX
+    || backingResize(arena, backingOf(arena), chunk, chunkLen(chunk), <usize>len, CHUNK_ALIGN) != Status.OK) return false;
+  writeChunk(chunk, arena, chunkNext(chunk), <usize>len);
+  bumpGrow(arena + ARENA_REGION, <usize>len - CHUNK_HEADER);
+  return true;
 }
 
 /**

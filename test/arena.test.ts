@@ -55,6 +55,32 @@ describe("ArenaAllocator basics", () => {
     heap.validate();
   });
 
+  it("a scope of many small allocations makes O(log n) backing calls: in-place growth asks for half the chunk again", () => {
+    const { heap, arena, a } = arenaOnPages();
+    const calls = pageCalls(heap);
+    const offsets = Array.from({ length: 70_000 }, () => a.rawAlloc(16, 8));
+    const after = pageCalls(heap);
+    const backingCalls = after.pageAllocCalls + after.pageResizeCalls - calls.pageAllocCalls - calls.pageResizeCalls;
+    expect(backingCalls).toBeLessThanOrEqual(Math.ceil(Math.log(70_000 * 16) / Math.log(1.5)));
+    expect(new Set(offsets).size).toBe(offsets.length);
+    expect(arena.queryCapacity()).toBeGreaterThanOrEqual(70_000 * 16);
+    expect(arena.queryCapacity()).toBeLessThan(2 * 70_000 * 16 + PAGE);
+    arena.deinit();
+    heap.validate();
+  });
+
+  it("where the backing allocator has less room than half the chunk, the chunk grows by what is needed", () => {
+    const heap = smallHeap();
+    const fba = new FixedBufferAllocator(heap.pageAllocator.alloc("u8", 4096));
+    const arena = new ArenaAllocator(fba.allocator());
+    const a = arena.allocator();
+    const first = a.rawAlloc(1000);
+    a.rawAlloc(1800);
+    expect(arena.queryCapacity()).toBe(2800); // a 2,816-byte chunk: half again would not fit in 4 KiB
+    expect(a.rawAlloc(100)).toBe(first + 2800);
+    expect(arena.queryCapacity()).toBe(2900);
+  });
+
   it("when the chunk cannot grow in place it opens a larger one (geometric growth)", () => {
     const heap = smallHeap();
     const fba = new FixedBufferAllocator(heap.pageAllocator.alloc("u8", 4 * MiB));
