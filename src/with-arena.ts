@@ -16,7 +16,22 @@ import { ArenaAllocator } from "./arena";
  */
 export function withArena<T>(backing: Allocator, body: (alloc: Allocator, arena: ArenaAllocator) => T): T {
   const arena = new ArenaAllocator(backing);
-  // Exactly once whatever the result does: a thenable may settle twice, or settle and then throw.
+  let result: T;
+  let then: Then | undefined;
+  try {
+    result = body(arena.allocator(), arena);
+    then = thenOf(result);
+  } catch (error) {
+    arena.deinit();
+    throw error;
+  }
+  // The common case, a plain result, makes no closure: a small scope costs the arena's creation
+  // and deinit(), and the chunks it used.
+  if (then === undefined) {
+    arena.deinit();
+    return result;
+  }
+  // Exactly once whatever the thenable does: it may settle twice, or settle and then throw.
   let ended = false;
   const end = () => {
     if (ended) return;
@@ -24,12 +39,6 @@ export function withArena<T>(backing: Allocator, body: (alloc: Allocator, arena:
     arena.deinit();
   };
   try {
-    const result = body(arena.allocator(), arena);
-    const then = thenOf(result);
-    if (then === undefined) {
-      end();
-      return result;
-    }
     return then.call(
       result,
       (value: unknown) => { end(); return value; },
