@@ -30,7 +30,7 @@ export type Settings = typeof FULL;
 
 const QUICK: Partial<Settings> = {
   mode: "quick", rounds: 3, cpuTimeMs: 4, minSamples: 2, gcWindowMs: 20, resetBatches: 4,
-  computeSizes: [KI, MI], gpaLive: [1000, 32_000], outDir: "bench/.cache/quick",
+  computeSizes: [KI, 64 * KI], gpaLive: [1000, 32_000], outDir: "bench/.cache/quick",
 };
 
 /** Settings from the command line: `--quick`, `--only <regex>`. */
