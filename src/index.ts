@@ -11,6 +11,7 @@ export {
   WasmArenaError, OutOfMemoryError, InvalidFreeError, DoubleFreeError, DetachedViewError,
   AllocatorDeinitializedError, HeapCorruptionError,
 } from "./errors";
+export { StackFallbackAllocator, stackFallback } from "./stack-fallback";
 export { FailingAllocator } from "./testing/failing-allocator";
 export type { FailingAllocatorConfig } from "./testing/failing-allocator";
 export { checkAllocationFailures, AllocationFailureCheckError } from "./testing/check-allocation-failures";
