@@ -10,6 +10,7 @@ import { HeapCorruptionError, OutOfMemoryError } from "./errors";
 import { byteLength } from "./checks";
 import { instantiateCore, instantiateCoreSync, type CoreInstance, type CoreOptions } from "../bindings/instantiate";
 import { supportedViewStrategies, linearMemoryOf, type GrowListener, type ViewStrategy } from "../bindings/linear-memory";
+import { defaultViewStrategy, INITIAL_BYTES, PLAIN_INITIAL_BYTES } from "./default-strategy";
 import { MAX_PAGES, PAGE_SIZE, PageCounter, Status } from "../bindings/abi.generated";
 
 export type { ViewStrategy, GrowListener, AllocOptions };
@@ -62,7 +63,10 @@ export interface Allocator {
 
 
 export interface HeapOptions {
-  /** Memory to start with, rounded up to whole pages. Default 1 MiB. */
+  /**
+   * Memory to start with, rounded up to whole pages. Default 1 MiB, or 32 MiB under "plain"
+   * (growth detaches views there); pages never touched cost no resident memory.
+   */
   initialBytes?: number;
   /** Memory never grows past this; rounded up to pages. Default 2 GiB; at most 4 GiB − 64 KiB. */
   maximumBytes?: number;
@@ -215,18 +219,20 @@ function pagesOf(bytes: number, what: string): number {
 function resolveOptions(options: HeapOptions): CoreOptions {
   const maximumPages = pagesOf(options.maximumBytes ?? 2 ** 31, "maximumBytes");
   if (maximumPages === 0) throw new RangeError(`maximumBytes must be at least ${PAGE_SIZE}, got ${options.maximumBytes}`);
-  // The core's module declares one page of initial memory, so a smaller memory cannot link.
-  const initialPages = Math.max(1, pagesOf(options.initialBytes ?? 2 ** 20, "initialBytes"));
-  if (initialPages > maximumPages) {
-    throw new RangeError(`initialBytes (${options.initialBytes}) exceeds maximumBytes (${options.maximumBytes})`);
-  }
   const supported = supportedViewStrategies();
-  const strategy = options.viewStrategy ?? supported[0];
+  const strategy = options.viewStrategy ?? defaultViewStrategy(supported);
   if (!(["resizable", "shared", "plain"] as unknown[]).includes(strategy)) {
     throw new TypeError(`viewStrategy must be "resizable", "shared" or "plain", got ${String(strategy)}`);
   }
   if (!supported.includes(strategy)) {
     throw new TypeError(`viewStrategy "${strategy}" is not available here; this platform supports ${supported.join(", ")}`);
+  }
+  // Unless asked, at most what the maximum allows. The core's module declares one page of
+  // initial memory, so a smaller memory cannot link.
+  const initialBytes = options.initialBytes ?? Math.min(strategy === "plain" ? PLAIN_INITIAL_BYTES : INITIAL_BYTES, maximumPages * PAGE_SIZE);
+  const initialPages = Math.max(1, pagesOf(initialBytes, "initialBytes"));
+  if (initialPages > maximumPages) {
+    throw new RangeError(`initialBytes (${options.initialBytes}) exceeds maximumBytes (${options.maximumBytes})`);
   }
   return { initialPages, maximumPages, strategy };
 }

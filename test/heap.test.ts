@@ -59,6 +59,12 @@ describe("Heap.create and Heap.instantiate", () => {
     expect(() => Heap.create({ viewStrategy: "sparse" as never })).toThrow(TypeError);
   });
 
+  it("by default a heap starts with 1 MiB, or 32 MiB under \"plain\" (growth there detaches views), never above its maximum", () => {
+    expect(Heap.create().stats().memoryBytes).toBe(MiB);
+    expect(Heap.create({ viewStrategy: "plain" }).stats().memoryBytes).toBe(32 * MiB);
+    expect(Heap.create({ viewStrategy: "plain", maximumBytes: 4 * MiB }).stats().memoryBytes).toBe(4 * MiB);
+  });
+
   it("initialBytes and maximumBytes round up to whole pages", () => {
     const heap = Heap.create({ initialBytes: PAGE + 1, maximumBytes: 3 * PAGE + 1 });
     expect(heap.maximumBytes).toBe(4 * PAGE);

@@ -1,30 +1,21 @@
 #!/usr/bin/env node
 // Runs test/browser/checks.js in Chromium against the built package (npm run test:browser).
 //
-// A local server on 127.0.0.1 (an ephemeral port) serves dist/index.js, build/core.wasm and the
-// test page twice: at / as a plain http page (not cross-origin isolated), and at /isolated/ with
-// COOP/COEP headers (cross-origin isolated, so SharedArrayBuffer and the "shared" strategy are
-// available). Debian's /usr/bin/chromium runs the page headless through playwright-core.
+// scripts/serve-pages.mjs serves dist/index.js, build/core.wasm and the test page twice: at / as
+// a plain http page (not cross-origin isolated), and at /isolated/ cross-origin isolated (so
+// SharedArrayBuffer and the "shared" strategy are available). Debian's /usr/bin/chromium runs the page headless through
+// playwright-core.
 //
 // Prints one line per check and a closing `N passed, M failed`; exits non-zero on any failure.
 
-import { createServer } from "node:http";
-import { readFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { servePages } from "../../scripts/serve-pages.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-
-const FILES = {
-  "index.html": { file: null, type: "text/html; charset=utf-8" },
-  "checks.js": { file: resolve(root, "test/browser/checks.js"), type: "text/javascript; charset=utf-8" },
-  "dist/index.js": { file: resolve(root, "dist/index.js"), type: "text/javascript; charset=utf-8" },
-  "dist/index.js.map": { file: resolve(root, "dist/index.js.map"), type: "application/json" },
-  "core.wasm": { file: resolve(root, "build/core.wasm"), type: "application/wasm" },
-};
 
 const PAGE_HTML = `<!doctype html>
 <meta charset="utf-8">
@@ -35,42 +26,23 @@ const PAGE_HTML = `<!doctype html>
 </script>
 `;
 
+const FILES = {
+  "index.html": { body: PAGE_HTML, type: "text/html; charset=utf-8" },
+  "checks.js": { file: resolve(root, "test/browser/checks.js"), type: "text/javascript; charset=utf-8" },
+  "dist/index.js": { file: resolve(root, "dist/index.js"), type: "text/javascript; charset=utf-8" },
+  "dist/index.js.map": { file: resolve(root, "dist/index.js.map"), type: "application/json" },
+  "core.wasm": { file: resolve(root, "build/core.wasm"), type: "application/wasm" },
+};
+
+
 for (const [name, { file }] of Object.entries(FILES)) {
-  if (file !== null && !existsSync(file) && !name.endsWith(".map")) {
+  if (file !== undefined && !existsSync(file) && !name.endsWith(".map")) {
     console.error(`missing ${file}: run npm run build first`);
     process.exit(2);
   }
 }
 
-const server = createServer(async (request, response) => {
-  const url = new URL(request.url ?? "/", "http://127.0.0.1");
-  const isolated = url.pathname.startsWith("/isolated/");
-  const path = (isolated ? url.pathname.slice("/isolated/".length) : url.pathname.slice(1)) || "index.html";
-  const entry = FILES[path];
-  const headers = { "cache-control": "no-store" };
-  if (isolated) {
-    headers["cross-origin-opener-policy"] = "same-origin";
-    headers["cross-origin-embedder-policy"] = "require-corp";
-    headers["cross-origin-resource-policy"] = "same-origin";
-  }
-  if (path === "favicon.ico") {
-    response.writeHead(204, headers).end();
-    return;
-  }
-  if (entry === undefined) {
-    response.writeHead(404, headers).end("not found");
-    return;
-  }
-  try {
-    const body = entry.file === null ? PAGE_HTML : await readFile(entry.file);
-    response.writeHead(200, { ...headers, "content-type": entry.type }).end(body);
-  } catch {
-    response.writeHead(404, headers).end("not found");
-  }
-});
-await new Promise((done) => server.listen(0, "127.0.0.1", done));
-const { port } = server.address();
-const origin = `http://127.0.0.1:${port}`;
+const { origin, close } = await servePages(FILES);
 
 let passed = 0;
 let failed = 0;
@@ -109,7 +81,7 @@ try {
   report(false, "browser run", String(error?.stack ?? error));
 } finally {
   await browser?.close();
-  server.close();
+  close();
 }
 
 console.log(`\n${passed} passed, ${failed} failed`);
