@@ -89,10 +89,11 @@ export abstract class ComposedAllocator implements Allocator {
     if (memory !== undefined && memory.isDetached(buffer!)) throw new DetachedViewError();
     const length = typed === undefined ? source?.length : viewLength(typed);
     if (typeof length !== "number") throw new TypeError("dupe() takes an array-like source");
+    const offset = typed === undefined ? 0 : viewByteOffset(typed);
     const view = this.alloc(kind, length);
     // A growth under "plain" detached a source on a heap; its elements are still at its offset.
     const from = memory !== undefined && memory.isDetached(buffer!)
-      ? makeView(viewKind(typed).name, memory.buffer, viewByteOffset(typed!), length) : source;
+      ? makeView(viewKind(typed).name, memory.buffer, offset, length) : source;
     try {
       (view as unknown as { set(source: ArrayLike<number | bigint>): void }).set(from);
     } catch (error) {

@@ -3,10 +3,10 @@
 
 import { describe, expect, it } from "vitest";
 import {
-  AllocatorDeinitializedError, ArenaAllocator, DoubleFreeError, FailingAllocator, FixedBufferAllocator, GeneralPurposeAllocator,
-  InvalidFreeError, OutOfMemoryError, type Allocator,
+  AllocatorDeinitializedError, ArenaAllocator, DoubleFreeError, FailingAllocator, FixedBufferAllocator, GeneralPurposeAllocator, Heap,
+  DetachedViewError, InvalidFreeError, OutOfMemoryError, type Allocator,
 } from "../src/index";
-import { expectRejected, smallHeap } from "./support/heaps";
+import { expectRejected, MiB, PAGE, smallHeap } from "./support/heaps";
 import { freshGpa } from "./support/gpa";
 import { defineAllocatorChecks } from "./support/allocator-checks";
 
@@ -210,6 +210,37 @@ describe("FailingAllocator: an allocator written in TypeScript", () => {
     gpa.deinit();
     expectRejected(heap, () => a.alloc("u8", 4), AllocatorDeinitializedError);
     expectRejected(heap, () => a.rawAlloc(4), AllocatorDeinitializedError);
+  });
+});
+
+describe("FailingAllocator under \"plain\", where growth detaches views", () => {
+  const plainHeap = () => Heap.create({ initialBytes: PAGE, maximumBytes: 64 * MiB, viewStrategy: "plain" });
+
+  it("a realloc that moves and grows memory copies from the old memory and frees it, though the old view detached", () => {
+    const heap = plainHeap();
+    const failing = new FailingAllocator(heap.pageAllocator, { resizeFailIndex: 0 });
+    const a = failing.allocator();
+    const xs = a.dupe("i32", [1, 2, 3]);
+    const grown = a.realloc(xs, 4 * PAGE);
+    expect(xs.byteLength).toBe(0);                      // detached by the growth
+    expect([...grown.subarray(0, 3)]).toEqual([1, 2, 3]);
+    a.free(grown);
+    expect([failing.allocations, failing.deallocations]).toEqual([2, 2]);
+    expect(failing.allocatedBytes).toBe(failing.freedBytes);
+    heap.validate();
+  });
+
+  it("dupe of a source on the heap that its own allocation detached copies the source's elements", () => {
+    const heap = plainHeap();
+    const a = new FailingAllocator(heap.pageAllocator).allocator();
+    const source = heap.pageAllocator.alloc("f64", PAGE / 2);  // 4 pages
+    source.forEach((_, i) => { source[i] = i + 0.5; });
+    const copy = a.dupe("f64", source);                  // 4 more pages: memory grows
+    expect(source.byteLength).toBe(0);                   // detached by the dupe's own allocation
+    expect(copy[0]).toBe(0.5);
+    expect(copy[PAGE / 2 - 1]).toBe(PAGE / 2 - 0.5);
+    expectRejected(heap, () => a.dupe("f64", source), DetachedViewError);
+    a.free(copy);
   });
 });
 
