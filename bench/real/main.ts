@@ -1,0 +1,55 @@
+// `npm run bench:real [-- --quick]`: gl-matrix and fft.js workloads in Node (one process per view
+// strategy) and in headless Chromium (one browser per strategy); writes bench/results/real.json,
+// REAL.md and one chart per run. A quick run (few rounds and frames) writes to bench/.cache/real-quick/.
+
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { runChromium, CHROMIUM } from "./chromium";
+import { chart, chartFile, realMarkdown, targets, runName, type Machine, type PlatformRun } from "./report";
+
+const quick = process.argv.includes("--quick");
+const settings = quick ? { rounds: 2, warmupFrames: 1, frameScale: 0.05 } : { rounds: 11, warmupFrames: 5, frameScale: 1 };
+const root = resolve(import.meta.dirname, "../..");
+const outDir = join(root, quick ? "bench/.cache/real-quick" : "bench/results");
+const started = Date.now();
+const log = (line: string) => console.log(line);
+const git = (...args: string[]) => execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();
+// "+dirty": the library measured (dist/, built from the working tree) differs from the commit.
+const commit = git("rev-parse", "--short", "HEAD") + (git("status", "--porcelain", "--", "src", "assembly", "bindings") === "" ? "" : "+dirty");
+
+const NODE_STRATEGIES = ["shared", "plain"]; // Node 20 has no resizable WebAssembly buffers
+const CHROMIUM_STRATEGIES = ["plain", "resizable", "shared"];
+
+log(`real-library workloads, ${quick ? "quick" : "full"} run: ${settings.rounds} rounds, frame scale ${settings.frameScale}`);
+const runs: PlatformRun[] = [];
+for (const strategy of NODE_STRATEGIES) {
+  const out = join(tmpdir(), `wasm-arena-real-node-${process.pid}-${strategy}.json`);
+  try {
+    execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", join(root, "bench/real/node.ts"), strategy,
+      String(settings.rounds), String(settings.warmupFrames), String(settings.frameScale), out], { stdio: "inherit", cwd: root });
+    runs.push(JSON.parse(readFileSync(out, "utf8")));
+  } catch (error) {
+    runs.push({ platform: "node", strategy, version: process.versions.node, error: String(error).split("\n")[0] });
+  }
+}
+runs.push(...(await runChromium(CHROMIUM_STRATEGIES, settings, log)) as PlatformRun[]);
+
+const cpu = readFileSync("/proc/cpuinfo", "utf8").match(/^model name\s*:\s*(.*)$/m)?.[1]?.trim() ?? "unknown";
+const machine: Machine = {
+  cpu, cores: Number(execFileSync("nproc", { encoding: "utf8" }).trim()), node: process.versions.node,
+  chromium: runs.find((r) => r.platform === "chromium")?.version ?? execFileSync(CHROMIUM, ["--version"], { encoding: "utf8" }).trim(),
+  command: `npm run bench:real${quick ? " -- --quick" : ""}`, startedAt: new Date(started).toISOString(),
+  seconds: Math.round((Date.now() - started) / 1000), quick, rounds: settings.rounds, commit,
+};
+mkdirSync(outDir, { recursive: true });
+const files = new Map<string, string>([["real.json", JSON.stringify({ machine, settings, runs }, null, 1) + "\n"], ["REAL.md", realMarkdown(runs, machine)]]);
+for (const run of runs) if (run.workloads !== undefined) files.set(chartFile(run), chart(run, machine));
+for (const [name, content] of files) writeFileSync(join(outDir, name), content);
+
+log("\ntargets (each platform's default strategy):");
+for (const run of runs.filter((r) => r.strategy === r.defaultStrategy)) {
+  for (const t of targets(run)) log(`  ${t.met === null ? "-" : t.met ? "✓" : "✗"} ${runName(run)} ${t.workload}: ${t.target}: ${t.measured}`);
+}
+log(`\nwrote ${[...files.keys()].map((name) => join(outDir, name).slice(root.length + 1)).join(", ")} (${machine.seconds} s)`);
