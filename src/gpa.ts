@@ -7,6 +7,7 @@ import { coreAllocatorOf, type CoreAllocator } from "./core-allocator";
 import { describeValue } from "./checks";
 import { readLeaks, formatLeak, type LeakReport } from "./gpa-leaks";
 import { recordStacks, forgetStacks, type AllocationStacks } from "./gpa-stacks";
+import { warnOnDetachingGrowth } from "./detach-warning";
 import { GpaClassStat, GpaFlag, GpaStat, GPA_NO_LIMIT, PAGE_SIZE } from "../bindings/abi.generated";
 
 export type { LeakReport };
@@ -92,6 +93,7 @@ export class GeneralPurposeAllocator implements Disposable {
   private readonly gpa: CoreAllocator<Heap>;
   private readonly stacks: AllocationStacks | undefined;
   private readonly onLeak: ((leak: LeakReport) => void) | undefined;
+  private readonly stopWatchingGrowth: () => void;
   private limit: number;
 
   constructor(options: GeneralPurposeAllocatorOptions = {}) {
@@ -111,6 +113,9 @@ export class GeneralPurposeAllocator implements Disposable {
     const flags = (safety === false ? 0 : GpaFlag.SAFETY) | (stackTraces === true ? GpaFlag.TRACE : 0);
     this.gpa = parent.child(parent.core.gpaInit(parent.liveHandle(), flags, coreLimit(this.limit)), "GeneralPurposeAllocator");
     this.stacks = stackTraces === true ? recordStacks(this.gpa, safety !== false) : undefined;
+    const gpa = this.gpa;
+    this.stopWatchingGrowth = safety === false ? () => {}
+      : warnOnDetachingGrowth(backing.heap, () => gpa.core.gpaLiveCount(gpa.liveHandle()) >>> 0);
   }
 
   /** The Allocator interface of this GPA (the same object every time). */
@@ -130,6 +135,7 @@ export class GeneralPurposeAllocator implements Disposable {
     try {
       outcome = this.report();
     } finally {
+      this.stopWatchingGrowth();
       if (this.stacks !== undefined) forgetStacks(this.gpa);
       this.gpa.core.destroy(handle);
       this.gpa.retire();
