@@ -182,6 +182,7 @@ describe("FailingAllocator: an allocator written in TypeScript", () => {
     const { a, heap } = failingOnGpa();
     expectRejected(heap, () => new ArenaAllocator(a), TypeError);
     expectRejected(heap, () => new GeneralPurposeAllocator({ backing: a }), TypeError);
+    expectRejected(heap, () => new FixedBufferAllocator(a as never), TypeError); // it takes a buffer, not an allocator
   });
 
   it("can hand a FixedBufferAllocator its buffer", () => {
