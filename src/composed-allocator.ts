@@ -16,7 +16,11 @@ import { DetachedViewError } from "./errors";
 import { linearMemoryOf } from "../bindings/linear-memory";
 
 export abstract class ComposedAllocator implements Allocator {
-  constructor(readonly heap: Heap) {}
+  constructor(
+    readonly heap: Heap,
+    /** The public class this allocator belongs to, for error messages. */
+    protected readonly owner: string,
+  ) {}
 
   abstract alloc<K extends ElementKind>(kind: K, n: number, options?: AllocOptions): ViewOf<K>;
   abstract free(view: View): void;
@@ -30,7 +34,7 @@ export abstract class ComposedAllocator implements Allocator {
 
   /** An allocator written in TypeScript has no record in the heap: TypeError. */
   get handle(): number {
-    throw new TypeError(`a ${this.constructor.name} is an allocator written in TypeScript: it has no handle in the heap, `
+    throw new TypeError(`a ${this.owner}'s allocator is written in TypeScript: it has no handle in the heap, `
       + "so WebAssembly (the core, or users' own modules) cannot call it");
   }
 

@@ -92,17 +92,17 @@ class StackFallback extends ComposedAllocator {
     private readonly bufferPtr: number,
     private readonly bufferLen: number,
   ) {
-    super(heap);
+    super(heap, "StackFallbackAllocator");
     this.fixedAllocator = fixed.allocator();
   }
 
   assertLive(): void {
-    if (this.ended) throw new AllocatorDeinitializedError("StackFallbackAllocator");
+    if (this.ended) throw new AllocatorDeinitializedError(this.owner);
     assertLive(this.fallback);
   }
 
   end(): void {
-    if (this.ended) throw new AllocatorDeinitializedError("StackFallbackAllocator");
+    if (this.ended) throw new AllocatorDeinitializedError(this.owner);
     this.ended = true;
     this.fallback.rawFree(this.bufferPtr, this.bufferLen, BUFFER_ALIGN);
   }

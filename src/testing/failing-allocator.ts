@@ -80,7 +80,7 @@ class Failing extends ComposedAllocator {
   private resizes = 0;
 
   constructor(private readonly backing: Allocator, readonly failIndex: number, readonly resizeFailIndex: number) {
-    super(backing.heap);
+    super(backing.heap, "FailingAllocator");
   }
 
   assertLive(): void {
