@@ -225,6 +225,24 @@ function ownsInOlderChunks(arena: usize, ptr: usize, len: usize): bool {
   return false;
 }
 
+/**
+ * Whether `ptr` is where the arena put, or would put, an item of a run of equal items `stride`
+ * bytes apart at `align` (a MemoryPool's): inside one of its chunks' buffers (below the bump in
+ * the newest), a whole number of strides past the chunk's first `align`ed address. False when
+ * the chunks are damaged.
+ */
+export function arenaHoldsItem(arena: usize, ptr: usize, stride: usize, align: usize): bool {
+  if (!chunksIntact(arena)) return false;
+  const first = firstChunk(arena);
+  const region = arena + ARENA_REGION;
+  for (let chunk = first; chunk != 0; chunk = chunkNext(chunk)) {
+    const start = chunk + CHUNK_HEADER;
+    const end = chunk == first ? bumpStart(region) + bumpEnd(region) : chunk + chunkLen(chunk);
+    if (ptr >= start && <u64>ptr + <u64>stride <= <u64>end) return (ptr - alignForward(start, align)) % stride == 0;
+  }
+  return false;
+}
+
 /** Rolls the bump pointer back if [ptr, ptr + len) is the last allocation; otherwise a no-op. */
 function arenaFree(arena: usize, ptr: usize, len: usize, _align: usize, _caller: usize): Status {
   return bumpFree(arena, arena + ARENA_REGION, ptr, len, ownsInOlderChunks);

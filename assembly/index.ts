@@ -20,6 +20,7 @@ export { BUMP_START, BUMP_CAPACITY, BUMP_END, BUMP_SEAL, BUMP_SIZE, SEAL_KEY } f
 export { destroy } from "./dispatch";
 export { ARENA_REGION, CHUNK_HEADER, ResetMode, arenaInit, arenaReset, arenaCapacity } from "./arena";
 export { FIXED_REGION, fixedInit, fixedReset, fixedEndIndex, fixedOwns } from "./fixed";
+export { poolInit, poolPreheat, poolReset } from "./pool";
 export { GpaFlag, GPA_NO_LIMIT, GpaStat, GpaClassStat, LeakField, LEAK_BATCH, MAX_SMALL, QUARANTINE_SLOTS, gpaInit, gpaSetLimit,
   gpaRequested, gpaLiveCount, gpaLeaks, leakBatchAddress, gpaStats } from "./gpa/index";
 export { getLastStatus as lastStatus, getLastAddress as lastAddress };

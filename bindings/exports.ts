@@ -31,6 +31,10 @@ export interface CoreExports {
   fixedEndIndex(fixed: number): number;
   fixedOwns(fixed: number, ptr: number, len: number): number;
 
+  poolInit(backing: number, len: number, align: number): number;
+  poolPreheat(pool: number, count: number): number;
+  poolReset(pool: number, mode: number, limit: number): number;
+
   gpaInit(backing: number, flags: number, limit: number): number;
   gpaSetLimit(gpa: number, limit: number): void;
   gpaRequested(gpa: number): number;

@@ -89,7 +89,7 @@ export class ArenaAllocator implements Disposable {
 }
 
 /** The core's mode and limit for `mode`; TypeError for anything that is not a ResetMode. */
-function resetArguments(mode: ResetMode): [number, number] {
+export function resetArguments(mode: ResetMode): [number, number] {
   if (mode === "free_all") return [CoreResetMode.FREE_ALL, 0];
   if (mode === "retain_capacity") return [CoreResetMode.RETAIN_CAPACITY, 0];
   if (typeof mode === "object" && mode !== null && "retain_with_limit" in mode) {

@@ -4,6 +4,7 @@ export type { ElementKind, KindName, View, ViewOf, ViewTypes, ElementOf, TypedAr
 export { ArenaAllocator } from "./arena";
 export type { ResetMode } from "./arena";
 export { FixedBufferAllocator } from "./fixed-buffer";
+export { MemoryPool } from "./memory-pool";
 export { GeneralPurposeAllocator, DebugAllocator } from "./gpa";
 export type { GeneralPurposeAllocatorOptions, GeneralPurposeAllocatorStats, SizeClassStats, LeakReport } from "./gpa";
 export { withArena } from "./with-arena";
