@@ -29,7 +29,8 @@ const PROGRAM = `
 const API_EXPORTS = [
   "AllocatorDeinitializedError", "ArenaAllocator", "DebugAllocator", "DetachedViewError", "DoubleFreeError",
   "FixedBufferAllocator", "GeneralPurposeAllocator", "Heap", "HeapCorruptionError", "InvalidFreeError",
-  "OutOfMemoryError", "defaultHeap", "withArena",
+  "OutOfMemoryError", "defaultHeap", "withArena", "MemoryPool", "StackFallbackAllocator", "stackFallback",
+  "FailingAllocator", "checkAllocationFailures", "AllocationFailureCheckError",
 ];
 
 function runNode(args: string[]): { result: number; oom: string; strategy: string; same: boolean; exports: string[] } {
