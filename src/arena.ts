@@ -5,10 +5,17 @@ import type { Allocator, Heap } from "./heap";
 import { coreAllocatorOf, type CoreAllocator } from "./core-allocator";
 import { byteLength, describeValue } from "./checks";
 import { HeapCorruptionError } from "./errors";
+import { recycleOption, type RecycleOptions } from "./view-cache";
 import { ARENA_REGION, ResetMode as CoreResetMode, Status } from "../bindings/abi.generated";
 
 /** How reset() treats the arena's memory; Zig's ArenaAllocator.ResetMode. */
 export type ResetMode = "free_all" | "retain_capacity" | { retain_with_limit: number };
+
+/** Options of `new ArenaAllocator(backing, options)`. */
+export type ArenaOptions = RecycleOptions;
+
+/** What reset() fills the memory it keeps with under safety: the GPA's 0xAA. */
+const POISON = 0xAA;
 
 
 /**
@@ -23,18 +30,31 @@ export type ResetMode = "free_all" | "retain_capacity" | { retain_with_limit: nu
  *   // … work in tmp …
  *   arena.reset("retain_capacity");                   // later rounds never ask the backing allocator
  * }
+ *
+ * After a reset, an allocation with the same kind, length and offset as the one at the same
+ * position in the previous scope gets the same view object back (recycled views), so a loop like
+ * this one constructs no view after its first round. `{ recycleViews: false }` turns that off; it
+ * is off by default when the backing allocator is (through any chain of arenas) a
+ * GeneralPurposeAllocator with safety on, and reset() then fills the memory it keeps with 0xAA, so
+ * that a view held across reset reads garbage instead of the next scope's data.
  */
 export class ArenaAllocator implements Disposable {
   private readonly arena: CoreAllocator<Heap>;
+  /** Under safety (a GPA with safety behind the backing allocator): reset() poisons with 0xAA. */
+  private readonly poison: boolean;
 
-  constructor(backing: Allocator) {
+  constructor(backing: Allocator, options?: ArenaOptions) {
     const parent = coreAllocatorOf(backing, "the arena's backing allocator");
+    // Read once, before the backing's handle is taken: a getter may deinit() the backing.
+    const recycle = recycleOption(options, "arena");
     this.arena = parent.child(parent.core.arenaInit(parent.liveHandle()), "ArenaAllocator", ARENA_REGION);
+    this.poison = parent.underSafety();
+    if (recycle ?? !this.poison) this.arena.recycleViews();
   }
 
   /** Zig's spelling of the constructor. */
-  static init(backing: Allocator): ArenaAllocator {
-    return new ArenaAllocator(backing);
+  static init(backing: Allocator, options?: ArenaOptions): ArenaAllocator {
+    return new ArenaAllocator(backing, options);
   }
 
   /** The Allocator interface of this arena (the same object every time). */
@@ -47,14 +67,22 @@ export class ArenaAllocator implements Disposable {
    * queryCapacity() bytes merged into one chunk; { retain_with_limit: n } keeps at most n bytes.
    * Returns false only if the backing allocator could not make the merged chunk; the arena is
    * still usable then. Damaged chunk headers: HeapCorruptionError, and nothing is freed.
+   *
+   * Every view handed out before is invalid after. With recycled views, the allocation at the same
+   * position in the next scope may hand out that very view object again; under safety, reset()
+   * fills the newest chunk's used bytes, and all of the chunk it keeps, with 0xAA.
    */
   reset(mode: ResetMode): boolean {
     // The mode first: a retain_with_limit getter may deinit() the arena.
     const [coreMode, limit] = resetArguments(mode);
     const handle = this.arena.liveHandle();
     const { core, linear } = this.arena;
+    // The chunks that go back to the backing allocator are its to poison (a GPA with safety does).
+    if (this.poison) this.arena.fillRegion(POISON, false);
     // Retaining capacity makes a merged chunk, which may grow memory.
     const done = core.arenaReset(handle, coreMode, limit) !== 0;
+    this.arena.restartViews();
+    if (this.poison) this.arena.fillRegion(POISON, true);
     if (linear.pendingGrowth) linear.flushGrowth();
     if (!done) this.throwIfCorrupt();
     return done;

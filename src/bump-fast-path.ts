@@ -61,6 +61,23 @@ export class BumpFastPath {
   }
 
   /**
+   * Fills the region at word `at` with `byte`: [start, start + end), the bytes handed out, or
+   * (`wholeCapacity`) [start, start + capacity). Nothing for a region that is empty, damaged or
+   * cannot be read. Writes only bytes, never the region's words.
+   */
+  fill(at: number, byte: number, wholeCapacity: boolean): void {
+    const words = this.linear.words;
+    const start = words[at + START];
+    const capacity = words[at + CAPACITY];
+    const end = words[at + END];
+    const seal = words[at + SEAL];
+    const length = wholeCapacity ? capacity : end;
+    if ((seal ^ start ^ capacity ^ end) !== SEALED || end > capacity || length === 0 || start < this.heapStart
+      || start + length > words.length * 4) return;
+    new Uint8Array(this.linear.buffer, start, length).fill(byte);
+  }
+
+  /**
    * Frees [ptr, ptr + len) if it is the last allocation of the region at word `at`, rolling `end`
    * back as the core's bumpFree does; false (nothing done) for anything else, which the core
    * settles: a free inside the region or an older chunk is a no-op there, anything else an error.

@@ -1,7 +1,8 @@
 // The one implementation of the Allocator interface (heap.ts): a handle to an allocator record in
 // the core. Arena, GPA, fixed-buffer and page allocators differ only in the handle; every decision
 // about bytes is made in WebAssembly, one call per operation, except the bump of an allocator with
-// a bump region (an arena, a fixed buffer), which bump-fast-path.ts makes in place when it can.
+// a bump region (an arena, a fixed buffer), which bump-fast-path.ts makes in place when it can, and
+// the views such an allocator hands out, which it may recycle (view-cache.ts).
 // It names no Heap: `H` is whatever owns the memory, so that heap.ts can make the page allocator
 // without an import circle.
 
@@ -9,9 +10,10 @@ import { isTypedArray, kindInfo, makeView, viewBuffer, viewByteLength, viewByteO
 import { byteLength, checkAlign, checkOffset, DEFAULT_RAW_ALIGN, MAX_ALLOCATION_BYTES } from "./checks";
 import { AllocatorDeinitializedError, DetachedViewError, DoubleFreeError, HeapCorruptionError,
   InvalidFreeError, OutOfMemoryError, type DoubleFreeStacks } from "./errors";
-import { MAX_ALIGN, Status } from "../bindings/abi.generated";
+import { GpaFlag, MAX_ALIGN, Status } from "../bindings/abi.generated";
 import { linearMemoryOf, type LinearMemory } from "../bindings/linear-memory";
 import { BumpFastPath } from "./bump-fast-path";
+import { ViewCache } from "./view-cache";
 import type { CoreExports } from "../bindings/exports";
 
 export interface AllocOptions {
@@ -26,6 +28,7 @@ const ANY_ALIGN = 0;
 
 export class CoreAllocator<H extends object = object> {
   private record: number;
+  readonly core: CoreExports;
   /** The heap's bump fast path, shared by every allocator on the heap. */
   private readonly bump: BumpFastPath;
   /**
@@ -38,10 +41,15 @@ export class CoreAllocator<H extends object = object> {
    * a GeneralPurposeAllocator with `stackTraces: true` (gpa-stacks.ts).
    */
   doubleFreeStacks: ((ptr: number) => DoubleFreeStacks) | undefined = undefined;
+  /**
+   * The views this allocator handed out since its last reset, when it recycles them (an arena's
+   * or a fixed buffer's, see recycleViews()); undefined otherwise, and after retire().
+   */
+  private views: ViewCache | undefined = undefined;
 
   constructor(
     readonly heap: H,
-    readonly core: CoreExports,
+    core: CoreExports,
     readonly linear: LinearMemory,
     handle: number,
     /** The owning class, for error messages. */
@@ -54,6 +62,8 @@ export class CoreAllocator<H extends object = object> {
     readonly backing?: CoreAllocator<H>,
   ) {
     this.record = handle;
+    // Every allocator of a heap shares the root's core, which notes the GPAs made with safety.
+    this.core = backing?.core ?? watchGpaSafety(core);
     this.bump = backing?.bump ?? new BumpFastPath(linear, core.firstPage());
   }
 
@@ -92,10 +102,49 @@ export class CoreAllocator<H extends object = object> {
     return allocator;
   }
 
-  /** Ends this handle: every later call throws AllocatorDeinitializedError. */
+  /** Ends this handle: every later call throws AllocatorDeinitializedError. Drops recycled views. */
   retire(): void {
     this.record = 0;
     this.region = 0;
+    this.views = undefined;
+  }
+
+  /**
+   * From now on, alloc() hands out the same view again for the allocation at the same position
+   * since the last restartViews() when it has the same kind, length and offset (view-cache.ts).
+   * For an allocator with a bump region, whose owner calls restartViews() on each reset.
+   */
+  recycleViews(): void {
+    this.views = new ViewCache(this.linear);
+  }
+
+  /** Positions of recycled views start again at 0: the owner reset the allocator. */
+  restartViews(): void {
+    this.views?.restart();
+  }
+
+  /** How many views are cached for recycling (0 when this allocator does not recycle). */
+  get recycledViews(): number {
+    return this.views?.size ?? 0;
+  }
+
+  /**
+   * Whether this allocator, or the allocator behind it through any chain of backing allocators,
+   * is a GeneralPurposeAllocator with safety on: the library's debug mode.
+   */
+  underSafety(): boolean {
+    for (let allocator: CoreAllocator<H> | undefined = this; allocator !== undefined; allocator = allocator.backing) {
+      if (allocator.owner === GPA_OWNER && allocator.record !== 0 && safeGpaRecords.get(allocator.core)?.has(allocator.record)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Fills this allocator's bump region with `byte`: the bytes handed out since it was opened, or
+   * (`wholeCapacity`) all of it. Nothing for an allocator without a region or with a damaged one.
+   */
+  fillRegion(byte: number, wholeCapacity: boolean): void {
+    if (this.region !== 0) this.bump.fill(this.region, byte, wholeCapacity);
   }
 
   // Every method below whose core call may grow memory runs the growth listeners right after the
@@ -112,14 +161,14 @@ export class CoreAllocator<H extends object = object> {
     const info = kindInfo(kind);
     if (options === undefined && typeof n === "number" && (n >>> 0) === n && n !== 0 && n * info.size <= MAX_ALLOCATION_BYTES) {
       const ptr = this.bumped(n * info.size, info.size);
-      if (ptr !== 0) return this.viewAt(info.name, ptr, n) as ViewOf<K>;
+      if (ptr !== 0) return (this.views === undefined ? this.viewAt(info.name, ptr, n) : this.recycled(info, ptr, n)) as ViewOf<K>;
     }
     const bytes = byteLength(n, info.size);
     if (options !== undefined || bytes === 0) return this.allocWith(info, n, bytes, options) as ViewOf<K>;
     const ptr = this.allocBytes(this.liveHandle(), bytes, info.size);
     if (ptr === 0) throw this.settled(this.allocFailure(bytes));
     if (this.linear.pendingGrowth) this.announceGrowth();
-    return this.viewAt(info.name, ptr, n) as ViewOf<K>;
+    return (this.views === undefined ? this.viewAt(info.name, ptr, n) : this.recycled(info, ptr, n)) as ViewOf<K>;
   }
 
   private allocWith(info: KindInfo, n: number, bytes: number, options: AllocOptions | undefined): View {
@@ -133,7 +182,7 @@ export class CoreAllocator<H extends object = object> {
     const ptr = this.allocBytes(handle, bytes, align);
     if (ptr === 0) throw this.settled(this.allocFailure(bytes));
     if (this.linear.pendingGrowth) this.announceGrowth();
-    const view = this.viewAt(info.name, ptr, n);
+    const view = this.views === undefined ? this.viewAt(info.name, ptr, n) : this.recycled(info, ptr, n);
     if (zero) view.fill(info.zero as never);
     return view;
   }
@@ -331,6 +380,23 @@ export class CoreAllocator<H extends object = object> {
   }
 
   /**
+   * The view of the allocation of `n` (> 0) elements of `info` at `ptr` that this allocator just
+   * made: the one the allocation at the same position handed out last time, if it matches, else a
+   * new one, recorded for next time. The position is taken before the view is made: a growth
+   * listener run while making it may allocate from this allocator.
+   */
+  private recycled(info: KindInfo, ptr: number, n: number): View {
+    const views = this.views!;
+    const position = views.position();
+    const reused = views.take(info, ptr, n);
+    if (reused !== undefined) return reused;
+    const view = this.viewAt(info.name, ptr, n);
+    // A listener may have ended this allocator, and with it the cache.
+    this.views?.keep(position, view, info);
+    return view;
+  }
+
+  /**
    * `failure`, the error of a failed core call, once the growth listeners have run. The error is
    * built first: it reads the core's last status, which a listener's own calls would overwrite.
    */
@@ -399,6 +465,34 @@ export class CoreAllocator<H extends object = object> {
       default: return new InvalidFreeError(`${where} was not allocated by this ${this.owner}`);
     }
   }
+}
+
+/** The owner name a GeneralPurposeAllocator gives its CoreAllocator (gpa.ts). */
+const GPA_OWNER = "GeneralPurposeAllocator";
+
+/** By root core (watchGpaSafety()): the records of the GPAs made with safety on. */
+const safeGpaRecords = new WeakMap<CoreExports, Set<number>>();
+
+/**
+ * `core`, noting the GPAs made with safety on as the core makes them. The core keeps a GPA's flags
+ * in its record, where no export reads them; gpaInit is where they pass. A record given back and
+ * made again is noted again, by the gpaInit that makes it. The result has `core` as prototype,
+ * so every other export is `core`'s own.
+ */
+function watchGpaSafety(core: CoreExports): CoreExports {
+  const safe = new Set<number>();
+  const watched: CoreExports = Object.create(core, {
+    gpaInit: {
+      value: function gpaInit(backing: number, flags: number, limit: number): number {
+        const handle = core.gpaInit(backing, flags, limit);
+        if ((flags & GpaFlag.SAFETY) !== 0) safe.add(handle);
+        else safe.delete(handle);
+        return handle;
+      },
+    },
+  });
+  safeGpaRecords.set(watched, safe);
+  return watched;
 }
 
 /** The core allocator behind `allocator`; TypeError for an Allocator from elsewhere. */

@@ -5,7 +5,11 @@ import { coreAllocatorOf, type CoreAllocator } from "./core-allocator";
 import { isTypedArray, viewBuffer, viewByteLength, viewByteOffset, type View } from "./kinds";
 import { checkOffset } from "./checks";
 import { DetachedViewError, HeapCorruptionError } from "./errors";
+import { recycleOption, type RecycleOptions } from "./view-cache";
 import { FIXED_REGION } from "../bindings/abi.generated";
+
+/** Options of `new FixedBufferAllocator(buffer, options)`. */
+export type FixedBufferOptions = RecycleOptions;
 
 // The record goes back to the core once the allocator handle is collected: the handle, not the
 // FixedBufferAllocator, is what users and backed allocators hold (`new FixedBufferAllocator(b)
@@ -32,11 +36,16 @@ const records = new FinalizationRegistry<{ core: CoreAllocator["core"]; handle: 
  * const fba = new FixedBufferAllocator(buf);
  * const xs = fba.allocator().alloc("i32", 100);
  * fba.reset();                                     // all 4096 bytes free again
+ *
+ * After reset(), an allocation with the same kind, length and offset as the one at the same
+ * position before hands out the same view object (recycled views, as an arena does);
+ * `{ recycleViews: false }` turns that off.
  */
 export class FixedBufferAllocator {
   private readonly fixed: CoreAllocator<Heap>;
 
-  constructor(buffer: View) {
+  constructor(buffer: View, options?: FixedBufferOptions) {
+    const recycle = recycleOption(options, "fixed buffer");
     const memory = isTypedArray(buffer) ? viewBuffer(buffer) : undefined;
     const heap = memory === undefined ? undefined : heapOfBuffer(memory);
     if (memory === undefined || heap === undefined) throw new TypeError("the buffer must be a typed-array view into a heap's memory");
@@ -44,15 +53,20 @@ export class FixedBufferAllocator {
     if (root.linear.isDetached(memory)) throw new DetachedViewError();
     this.fixed = root.child(root.core.fixedInit(viewByteOffset(buffer), viewByteLength(buffer)), "FixedBufferAllocator", FIXED_REGION);
     records.register(this.fixed, { core: this.fixed.core, handle: this.fixed.liveHandle() });
+    if (recycle !== false) this.fixed.recycleViews();
   }
 
   allocator(): Allocator {
     return this.fixed;
   }
 
-  /** Forgets every allocation: the whole buffer is free again. */
+  /**
+   * Forgets every allocation: the whole buffer is free again. Views handed out before are invalid;
+   * with recycled views the allocation at the same position may hand out the same object again.
+   */
   reset(): void {
     this.fixed.core.fixedReset(this.fixed.liveHandle());
+    this.fixed.restartViews();
   }
 
   /** Bytes used so far, alignment padding included. */
