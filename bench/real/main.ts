@@ -1,6 +1,7 @@
 // `npm run bench:real [-- --quick]`: gl-matrix and fft.js workloads in Node (one process per view
 // strategy) and in headless Chromium (one browser per strategy); writes bench/results/real.json,
-// REAL.md and one chart per run. A quick run (few rounds and frames) writes to bench/.cache/real-quick/.
+// REAL.md and one chart per run. A quick run (few rounds and frames) writes to bench/.cache/real-quick/;
+// `--report bench/results/real.json` only writes REAL.md and the charts again from recorded figures.
 
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -22,29 +23,36 @@ const commit = git("rev-parse", "--short", "HEAD") + (git("status", "--porcelain
 const NODE_STRATEGIES = ["shared", "plain"]; // Node 20 has no resizable WebAssembly buffers
 const CHROMIUM_STRATEGIES = ["plain", "resizable", "shared"];
 
-log(`real-library workloads, ${quick ? "quick" : "full"} run: ${settings.rounds} rounds, frame scale ${settings.frameScale}`);
-const runs: PlatformRun[] = [];
-for (const strategy of NODE_STRATEGIES) {
-  const out = join(tmpdir(), `wasm-arena-real-node-${process.pid}-${strategy}.json`);
-  try {
-    execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", join(root, "bench/real/node.ts"), strategy,
-      String(settings.rounds), String(settings.warmupFrames), String(settings.frameScale), out], { stdio: "inherit", cwd: root });
-    runs.push(JSON.parse(readFileSync(out, "utf8")));
-  } catch (error) {
-    runs.push({ platform: "node", strategy, version: process.versions.node, error: String(error).split("\n")[0] });
+async function measure(): Promise<{ machine: Machine; runs: PlatformRun[] }> {
+  log(`real-library workloads, ${quick ? "quick" : "full"} run: ${settings.rounds} rounds, frame scale ${settings.frameScale}`);
+  const runs: PlatformRun[] = [];
+  for (const strategy of NODE_STRATEGIES) {
+    const out = join(tmpdir(), `wasm-arena-real-node-${process.pid}-${strategy}.json`);
+    try {
+      execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", join(root, "bench/real/node.ts"), strategy,
+        String(settings.rounds), String(settings.warmupFrames), String(settings.frameScale), out], { stdio: "inherit", cwd: root });
+      runs.push(JSON.parse(readFileSync(out, "utf8")));
+    } catch (error) {
+      runs.push({ platform: "node", strategy, version: process.versions.node, error: String(error).split("\n")[0] });
+    }
   }
+  runs.push(...(await runChromium(CHROMIUM_STRATEGIES, settings, log)) as PlatformRun[]);
+  const cpu = readFileSync("/proc/cpuinfo", "utf8").match(/^model name\s*:\s*(.*)$/m)?.[1]?.trim() ?? "unknown";
+  const machine: Machine = {
+    cpu, cores: Number(execFileSync("nproc", { encoding: "utf8" }).trim()), node: process.versions.node,
+    chromium: runs.find((r) => r.platform === "chromium")?.version ?? execFileSync(CHROMIUM, ["--version"], { encoding: "utf8" }).trim(),
+    command: `npm run bench:real${quick ? " -- --quick" : ""}`, startedAt: new Date(started).toISOString(),
+    seconds: Math.round((Date.now() - started) / 1000), quick, rounds: settings.rounds, commit,
+  };
+  return { machine, runs };
 }
-runs.push(...(await runChromium(CHROMIUM_STRATEGIES, settings, log)) as PlatformRun[]);
 
-const cpu = readFileSync("/proc/cpuinfo", "utf8").match(/^model name\s*:\s*(.*)$/m)?.[1]?.trim() ?? "unknown";
-const machine: Machine = {
-  cpu, cores: Number(execFileSync("nproc", { encoding: "utf8" }).trim()), node: process.versions.node,
-  chromium: runs.find((r) => r.platform === "chromium")?.version ?? execFileSync(CHROMIUM, ["--version"], { encoding: "utf8" }).trim(),
-  command: `npm run bench:real${quick ? " -- --quick" : ""}`, startedAt: new Date(started).toISOString(),
-  seconds: Math.round((Date.now() - started) / 1000), quick, rounds: settings.rounds, commit,
-};
+// `--report <real.json>` writes REAL.md and the charts again from a run's figures, measuring nothing.
+const from = process.argv.indexOf("--report");
+const { machine, runs } = from > 0 ? JSON.parse(readFileSync(process.argv[from + 1], "utf8")) as { machine: Machine; runs: PlatformRun[] } : await measure();
 mkdirSync(outDir, { recursive: true });
-const files = new Map<string, string>([["real.json", JSON.stringify({ machine, settings, runs }, null, 1) + "\n"], ["REAL.md", realMarkdown(runs, machine)]]);
+const files = new Map<string, string>([["REAL.md", realMarkdown(runs, machine)]]);
+if (from < 0) files.set("real.json", JSON.stringify({ machine, settings, runs }, null, 1) + "\n");
 for (const run of runs) if (run.workloads !== undefined) files.set(chartFile(run), chart(run, machine));
 for (const [name, content] of files) writeFileSync(join(outDir, name), content);
 

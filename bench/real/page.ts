@@ -49,7 +49,7 @@ async function run(strategy: ViewStrategy, settings: Settings) {
   return {
     platform: "chromium", strategy, version: navigator.userAgent.match(/Chrome\/([\d.]+)/)?.[1] ?? "unknown",
     defaultStrategy: Heap.create().viewStrategy, crossOriginIsolated: globalThis.crossOriginIsolated, webgl: renderer,
-    memoryGrows: heap.stats().grows, scopeBackingCalls70k: scopeBackingCalls(heap, 70_000), workloads,
+    memoryGrows: heap.stats().grows, scopeBackingCalls70k: { freshHeap: scopeBackingCalls(Heap.create({ viewStrategy: strategy, initialBytes: 64 << 20 }), 70_000), workloadHeap: scopeBackingCalls(heap, 70_000) }, workloads,
   };
 }
 
