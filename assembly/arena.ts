@@ -15,10 +15,12 @@
 // record's bump region always describes the newest chunk's buffer, so the hot path never
 // touches the chunk list.
 //
-//   record body ┌────────────────────────────────┬─────────┬───────┐
-//               │ region: start, cap, end, seal  │ backing │ first │
-//               └────────────────────────────────┴─────────┴───────┘
-//                ARENA_REGION               BACKING   FIRST
+//   record body ┌────────────────────────────────┬─────────┬───────┬────────┐
+//               │ region: start, cap, end, seal  │ backing │ first │ resets │
+//               └────────────────────────────────┴─────────┴───────┴────────┘
+//                ARENA_REGION               BACKING   FIRST   RESETS
+//
+// `resets` counts arenaReset calls: a checkpoint taken before one is stale (arenaRestore).
 //
 // `backing` is a reference (reference.ts): once the backing allocator ends, every call that
 // needs it fails with DEINITIALIZED instead of reaching whatever reuses its record.
@@ -28,7 +30,7 @@
 
 import { BODY, RECORD_SIZE, newRecord, freeRecord, referenceOf } from "./records";
 import { BUMP_SIZE, SEAL_KEY, bumpAlloc, bumpEnd, bumpCapacity, bumpStart, bumpFree, bumpResize,
-  bumpReset, bumpGrow, bumpValid, bumpIntact } from "./bump";
+  bumpReset, bumpGrow, bumpRewind, bumpValid, bumpIntact } from "./bump";
 import { alignForward } from "./memory";
 import { pageIsReference } from "./page";
 import { Status, fail, clearStatus, getLastStatus } from "./status";
@@ -39,7 +41,8 @@ import { defineVTable } from "./vtable";
 export const ARENA_REGION: usize = BODY;
 const BACKING: usize = ARENA_REGION + BUMP_SIZE;
 const FIRST: usize = BACKING + sizeof<u32>();
-const ARENA_END: usize = FIRST + sizeof<u32>();
+const RESETS: usize = FIRST + sizeof<u32>();
+const ARENA_END: usize = RESETS + sizeof<u32>();
 if (ARENA_END > RECORD_SIZE) ERROR("the arena's fields overflow its record");
 
 @unmanaged class Chunk {
@@ -294,6 +297,7 @@ function releaseChunks(arena: usize, keep: usize): void {
 export function arenaReset(arena: usize, mode: ResetMode, limit: usize): bool {
   const capacity = arenaCapacity(arena);
   if (getLastStatus() == Status.CORRUPTION) return false;
+  store<u32>(arena + RESETS, load<u32>(arena + RESETS) + 1);
   const retained: usize = mode == ResetMode.FREE_ALL ? 0
     : mode == ResetMode.RETAIN_CAPACITY ? capacity : min(limit, capacity);
   if (retained == 0) {
@@ -322,6 +326,59 @@ export function arenaReset(arena: usize, mode: ResetMode, limit: usize): bool {
   }
   bumpReset(arena + ARENA_REGION, kept + CHUNK_HEADER, totalLen - CHUNK_HEADER);
   return true;
+}
+
+// Checkpoints (bumpalo's): where the arena stood, as the number of chunks, the bump's end in the
+// newest and the resets so far. Chunks are a stack, so "the count-th chunk from the oldest" names
+// one chunk for as long as it lives, whatever address a later chunk reuses.
+
+/** The checkpoint arenaCheckpoint writes: CheckpointField words (exported: JavaScript reads them). */
+export enum CheckpointField { CHUNKS, END, RESETS, COUNT }
+const checkpoint: usize = memory.data(<i32>CheckpointField.COUNT << 2, 4);
+
+/** Writes where the arena stands to the checkpoint area and returns its address; 0 with CORRUPTION for damaged chunks. */
+export function arenaCheckpoint(arena: usize): usize {
+  clearStatus();
+  if (!chunksIntact(arena)) {
+    fail(Status.CORRUPTION, arena);
+    return 0;
+  }
+  store<u32>(checkpoint + (<usize>CheckpointField.CHUNKS << 2), chunkCount(arena));
+  store<u32>(checkpoint + (<usize>CheckpointField.END << 2), bumpEnd(arena + ARENA_REGION));
+  store<u32>(checkpoint + (<usize>CheckpointField.RESETS << 2), load<u32>(arena + RESETS));
+  return checkpoint;
+}
+
+/** The chunks in the list, which must be intact (chunksIntact). */
+function chunkCount(arena: usize): u32 {
+  let count: u32 = 0;
+  for (let chunk = firstChunk(arena); chunk != 0; chunk = chunkNext(chunk)) count++;
+  return count;
+}
+
+/**
+ * Rewinds the arena to a checkpoint: the chunks opened since go back to the backing allocator
+ * and the bump returns to `end` in the chunk that was newest. INVALID_FREE, with nothing changed,
+ * for a checkpoint that is stale: taken before a reset, or past the arena's present point (an
+ * older checkpoint was restored since); CORRUPTION for damaged chunks.
+ */
+export function arenaRestore(arena: usize, chunks: u32, end: usize, resets: u32): Status {
+  clearStatus();
+  if (!chunksIntact(arena)) return fail(Status.CORRUPTION, arena);
+  const count = chunkCount(arena);
+  const region = arena + ARENA_REGION;
+  if (resets != load<u32>(arena + RESETS) || chunks > count || (chunks == count && end > bumpEnd(region))) {
+    return fail(Status.INVALID_FREE, arena);
+  }
+  let keep = firstChunk(arena);
+  for (let newer = count; newer > chunks; newer--) keep = chunkNext(keep);
+  if (keep != 0 && end > chunkLen(keep) - CHUNK_HEADER) return fail(Status.INVALID_FREE, arena);
+  if (keep != firstChunk(arena)) {
+    releaseChunks(arena, keep);
+    if (keep != 0) bumpReset(region, keep + CHUNK_HEADER, chunkLen(keep) - CHUNK_HEADER);
+  }
+  bumpRewind(region, end);
+  return Status.OK;
 }
 
 /** Checks the chunk list and that the bump region describes the newest chunk. */

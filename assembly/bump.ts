@@ -88,6 +88,12 @@ export function bumpClear(region: usize): void {
   setEnd(region, 0);
 }
 
+/** Forgets every allocation from `end` on (at most the capacity): an arena's checkpoint restored. */
+export function bumpRewind(region: usize, end: usize): void {
+  assert(end <= bumpCapacity(region), "a bump region rewound past its capacity");
+  setEnd(region, end);
+}
+
 /** The region's memory grew in place to `capacity` bytes (the owner resized what it holds). */
 export function bumpGrow(region: usize, capacity: usize): void {
   assert(capacity >= at(region).capacity, "a bump region grew to less than it had");

@@ -18,7 +18,8 @@ export { PAGE_SIZE, MAX_PAGES, MAX_ALIGN } from "./memory";
 export { PageCounter } from "./page";
 export { BUMP_START, BUMP_CAPACITY, BUMP_END, BUMP_SEAL, BUMP_SIZE, SEAL_KEY } from "./bump";
 export { destroy } from "./dispatch";
-export { ARENA_REGION, CHUNK_HEADER, ResetMode, arenaInit, arenaReset, arenaCapacity } from "./arena";
+export { ARENA_REGION, CHUNK_HEADER, ResetMode, CheckpointField, arenaInit, arenaReset, arenaCapacity, arenaCheckpoint,
+  arenaRestore } from "./arena";
 export { FIXED_REGION, fixedInit, fixedReset, fixedEndIndex, fixedOwns } from "./fixed";
 export { poolInit, poolPreheat, poolReset } from "./pool";
 export { GpaFlag, GPA_NO_LIMIT, GpaStat, GpaClassStat, LeakField, LEAK_BATCH, MAX_SMALL, QUARANTINE_SLOTS, gpaInit, gpaSetLimit,

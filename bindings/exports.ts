@@ -25,6 +25,8 @@ export interface CoreExports {
   arenaInit(backing: number): number;
   arenaReset(arena: number, mode: number, limit: number): number;
   arenaCapacity(arena: number): number;
+  arenaCheckpoint(arena: number): number;
+  arenaRestore(arena: number, chunks: number, end: number, resets: number): Status;
 
   fixedInit(ptr: number, len: number): number;
   fixedReset(fixed: number): void;

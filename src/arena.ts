@@ -5,6 +5,7 @@ import type { Allocator, Heap } from "./heap";
 import { coreAllocatorOf, type CoreAllocator } from "./core-allocator";
 import { byteLength, describeValue } from "./checks";
 import { HeapCorruptionError } from "./errors";
+import { ArenaCheckpoint } from "./arena-checkpoint";
 import { recycleOption, type RecycleOptions } from "./view-cache";
 import { ARENA_REGION, ResetMode as CoreResetMode, Status } from "../bindings/abi.generated";
 
@@ -86,6 +87,24 @@ export class ArenaAllocator implements Disposable {
     if (linear.pendingGrowth) linear.flushGrowth();
     if (!done) this.throwIfCorrupt();
     return done;
+  }
+
+  /**
+   * Where the arena stands now, to rewind to with restore(): bumpalo's checkpoint. Checkpoints
+   * restore in LIFO order; a reset makes every earlier one stale.
+   */
+  checkpoint(): ArenaCheckpoint {
+    return ArenaCheckpoint.of(this.arena);
+  }
+
+  /**
+   * Rewinds to `checkpoint`: every allocation made since is freed, and the chunks opened since go
+   * back to the backing allocator. A stale checkpoint (older than a reset, or later than one
+   * restored since) or another arena's is an InvalidFreeError, and nothing changes.
+   */
+  restore(checkpoint: ArenaCheckpoint): void {
+    if (!(checkpoint instanceof ArenaCheckpoint)) throw new TypeError(`restore() takes a checkpoint from checkpoint(), got ${describeValue(checkpoint)}`);
+    checkpoint.restoreIn(this.arena);
   }
 
   /** Bytes the arena can hand out before it must ask its backing allocator again. */

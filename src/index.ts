@@ -3,6 +3,7 @@ export type { HeapOptions, HeapStats, ViewStrategy, GrowListener, Allocator, All
 export type { ElementKind, KindName, View, ViewOf, ViewTypes, ElementOf, TypedArrayConstructor } from "./kinds";
 export { ArenaAllocator } from "./arena";
 export type { ResetMode } from "./arena";
+export type { ArenaCheckpoint } from "./arena-checkpoint";
 export { FixedBufferAllocator } from "./fixed-buffer";
 export { MemoryPool } from "./memory-pool";
 export { GeneralPurposeAllocator, DebugAllocator } from "./gpa";
