@@ -90,8 +90,8 @@ function runTables(run: PlatformRun): string {
         s.gcsPer100 === undefined ? "—" : significant(s.gcsPer100), s.gcMsPer100 === undefined ? "—" : significant(s.gcMsPer100)]);
     parts.push(`**${workload.title}** (${workload.rounds} rounds × ${workload.frames} frames per variant)`);
     parts.push(table(["variant", "ms per frame: median<br><sub>min – max of rounds</sub>", "÷ idiomatic (paired)", "p99 frame", "GCs per 100 frames", "GC ms per 100 frames"], rows));
-    const webgl = workload.variants.filter((v) => typeof v.notes?.webgl === "string").map((v) => `${v.label}: ${v.notes!.webgl}`);
-    if (webgl.length > 0) parts.push(webgl.map((line) => `- ${line}`).join("\n"));
+    const noted = workload.variants.flatMap((v) => ["views", "webgl"].filter((key) => typeof v.notes?.[key] === "string").map((key) => `${v.label}: ${v.notes![key]}`));
+    if (noted.length > 0) parts.push(noted.map((line) => `- ${line}`).join("\n"));
   }
   return parts.join("\n\n");
 }

@@ -69,14 +69,32 @@ export function scopeBackingCalls(heap: Heap, allocations: number): number {
   return backingCalls(heap) - before;
 }
 
+/**
+ * Of the views one scope allocates, how many are the previous scope's objects: two more scopes,
+ * untimed, through an allocator that notes every view `scratch` hands out.
+ */
+function viewsReused(arena: ArenaAllocator, scope: (scratch: Allocator) => void): string {
+  const scratch = arena.allocator();
+  let current: object[] = [];
+  const noting = Object.create(scratch, { alloc: { value: (kind: "f32", n: number) => { const view = scratch.alloc(kind, n); current.push(view); return view; } } }) as Allocator;
+  scope(noting);
+  arena.reset("retain_capacity");
+  const previous = current;
+  current = [];
+  scope(noting);
+  arena.reset("retain_capacity");
+  const same = current.filter((view, i) => view === previous[i]).length;
+  return `${same} of the ${current.length} views of a frame are the previous frame's objects`;
+}
+
 export function glMatrixWorkload(heap: Heap, uploadFor: UploadFor): Workload {
-  const make = (id: VariantId, run: (() => { world: ReturnType<typeof createWorld>; frame: () => number }) | string): Variant => {
+  const make = (id: VariantId, run: (() => { world: ReturnType<typeof createWorld>; frame: () => number; reuse?: () => string }) | string): Variant => {
     if (typeof run === "string") return { id, label: VARIANTS[id], unavailable: run };
-    const { world, frame } = run();
+    const { world, frame, reuse } = run();
     const { upload, notes } = uploadFor(id);
     let visible = 0;
     return {
-      id, label: VARIANTS[id], notes,
+      id, label: VARIANTS[id], notes: reuse === undefined ? notes : () => ({ ...notes(), views: reuse() }),
       frame: () => { visible = frame(); upload(world.instances, visible * INSTANCE_FLOATS); return visible; },
       checksum: () => worldChecksum(world, visible),
     };
@@ -86,7 +104,10 @@ export function glMatrixWorkload(heap: Heap, uploadFor: UploadFor): Workload {
   const arenaRun = (arena: ArenaAllocator | string) => typeof arena === "string" ? arena : () => {
     const world = heapWorld();
     const scratch = arena.allocator();
-    return { world, frame: () => { const visible = frameArena(world, scratch); arena.reset("retain_capacity"); return visible; } };
+    return {
+      world, frame: () => { const visible = frameArena(world, scratch); arena.reset("retain_capacity"); return visible; },
+      reuse: () => viewsReused(arena, (noting) => frameArena(world, noting)),
+    };
   };
   return {
     id: "gl-matrix", title: "gl-matrix frame: 10,000 entities, ~11 temporaries of 12–64 B each", frames: 20, gcFrames: 100,
@@ -111,25 +132,32 @@ export function glMatrixWorkload(heap: Heap, uploadFor: UploadFor): Workload {
 
 export function fftWorkload(heap: Heap, n: number): Workload {
   const input = createSignal();
-  const make = (id: VariantId, run: (() => (output: Float64Array) => void) | string): Variant => {
+  const make = (id: VariantId, run: (() => (output: Float64Array) => void) | string, reuse?: (output: Float64Array) => string): Variant => {
     if (typeof run === "string") return { id, label: VARIANTS[id], unavailable: run };
     const output = new Float64Array(input.length);
     const pass = run();
-    return { id, label: VARIANTS[id], frame: () => { pass(output); return output[0]; }, checksum: () => outputChecksum(output) };
+    return {
+      id, label: VARIANTS[id], frame: () => { pass(output); return output[0]; }, checksum: () => outputChecksum(output),
+      notes: reuse === undefined ? undefined : () => ({ views: reuse(output) }),
+    };
   };
   const arenaRun = (arena: ArenaAllocator | string) => typeof arena === "string" ? arena : () => {
     const filter = createFilter(n);
     const scratch = arena.allocator();
     return (output: Float64Array) => { filterArena(filter, input, output, scratch); arena.reset("retain_capacity"); };
   };
+  const arenaReuse = (arena: ArenaAllocator | string) => typeof arena === "string" ? undefined
+    : (output: Float64Array) => viewsReused(arena, (noting) => filterArena(createFilter(n), input, output, noting));
   const blocks = Math.floor((input.length - n) / (n >> 1)) + 1;
+  const plain = arenaWith(heap, false);
+  const recycling = arenaWith(heap, true);
   return {
     id: `fft-${n}`, title: `fft.js block filter, N=${n}: ${blocks} blocks of ${input.length} samples, 4 temporaries of ${(8 * n / 1024).toFixed(1)}–${(16 * n / 1024).toFixed(1)} KiB each`,
     frames: n === 64 ? 30 : 30, gcFrames: 100,
     variants: [
       make("idiomatic", () => { const filter = createFilter(n); return (output) => filterIdiomatic(filter, input, output); }),
-      make("arena", arenaRun(arenaWith(heap, false))),
-      make("recycled", arenaRun(arenaWith(heap, true))),
+      make("arena", arenaRun(plain), arenaReuse(plain)),
+      make("recycled", arenaRun(recycling), arenaReuse(recycling)),
       make("withArena", () => {
         const filter = createFilter(n);
         return (output) => withArena(heap.pageAllocator, (scratch) => filterArena(filter, input, output, scratch));
