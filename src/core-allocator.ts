@@ -43,9 +43,12 @@ export class CoreAllocator<H extends object = object> {
   doubleFreeStacks: ((ptr: number) => DoubleFreeStacks) | undefined = undefined;
   /**
    * The views this allocator handed out since its last reset, when it recycles them (an arena's
-   * or a fixed buffer's, see recycleViews()); undefined otherwise, and after retire().
+   * or a fixed buffer's, see recycleViews()) and the cache is not pausing (view-cache.ts);
+   * undefined otherwise, and after retire().
    */
   private views: ViewCache | undefined = undefined;
+  /** The cache of an allocator that recycles views, pausing or not; undefined after retire(). */
+  private viewCache: ViewCache | undefined = undefined;
 
   constructor(
     readonly heap: H,
@@ -107,6 +110,7 @@ export class CoreAllocator<H extends object = object> {
     this.record = 0;
     this.region = 0;
     this.views = undefined;
+    this.viewCache = undefined;
   }
 
   /**
@@ -115,17 +119,13 @@ export class CoreAllocator<H extends object = object> {
    * For an allocator with a bump region, whose owner calls restartViews() on each reset.
    */
   recycleViews(): void {
-    this.views = new ViewCache(this.linear);
+    this.views = this.viewCache = new ViewCache(this.linear);
   }
 
   /** Positions of recycled views start again at 0: the owner reset the allocator. */
   restartViews(): void {
-    this.views?.restart();
-  }
-
-  /** How many views are cached for recycling (0 when this allocator does not recycle). */
-  get recycledViews(): number {
-    return this.views?.size ?? 0;
+    const cache = this.viewCache;
+    if (cache !== undefined) this.views = cache.restart() ? cache : undefined;
   }
 
   /**
@@ -161,14 +161,18 @@ export class CoreAllocator<H extends object = object> {
     const info = kindInfo(kind);
     if (options === undefined && typeof n === "number" && (n >>> 0) === n && n !== 0 && n * info.size <= MAX_ALLOCATION_BYTES) {
       const ptr = this.bumped(n * info.size, info.size);
-      if (ptr !== 0) return (this.views === undefined ? this.viewAt(info.name, ptr, n) : this.recycled(info, ptr, n)) as ViewOf<K>;
+      if (ptr !== 0) {
+        const views = this.views;
+        if (views === undefined) return this.viewAt(info.name, ptr, n) as ViewOf<K>;
+        return (views.take(info, ptr, n) ?? views.keep(this.viewAt(info.name, ptr, n), info, ptr, n)) as ViewOf<K>;
+      }
     }
     const bytes = byteLength(n, info.size);
     if (options !== undefined || bytes === 0) return this.allocWith(info, n, bytes, options) as ViewOf<K>;
     const ptr = this.allocBytes(this.liveHandle(), bytes, info.size);
     if (ptr === 0) throw this.settled(this.allocFailure(bytes));
     if (this.linear.pendingGrowth) this.announceGrowth();
-    return (this.views === undefined ? this.viewAt(info.name, ptr, n) : this.recycled(info, ptr, n)) as ViewOf<K>;
+    return this.allocatedView(info, ptr, n) as ViewOf<K>;
   }
 
   private allocWith(info: KindInfo, n: number, bytes: number, options: AllocOptions | undefined): View {
@@ -182,7 +186,7 @@ export class CoreAllocator<H extends object = object> {
     const ptr = this.allocBytes(handle, bytes, align);
     if (ptr === 0) throw this.settled(this.allocFailure(bytes));
     if (this.linear.pendingGrowth) this.announceGrowth();
-    const view = this.views === undefined ? this.viewAt(info.name, ptr, n) : this.recycled(info, ptr, n);
+    const view = this.allocatedView(info, ptr, n);
     if (zero) view.fill(info.zero as never);
     return view;
   }
@@ -380,20 +384,24 @@ export class CoreAllocator<H extends object = object> {
   }
 
   /**
+   * The view of `n` (> 0) elements of `info` at `ptr`, which the core just handed out (the slow
+   * path of alloc). Before a cached view is looked up, memory's buffer must be current: a growth
+   * nobody announced leaves it detached under "plain" (viewAt() notices that by failing).
+   */
+  private allocatedView(info: KindInfo, ptr: number, n: number): View {
+    if (this.views === undefined) return this.viewAt(info.name, ptr, n);
+    if (this.linear.buffer.byteLength === 0 && this.linear.noticeGrowth()) this.announceGrowth();
+    return this.recycled(info, ptr, n);
+  }
+
+  /**
    * The view of the allocation of `n` (> 0) elements of `info` at `ptr` that this allocator just
-   * made: the one the allocation at the same position handed out last time, if it matches, else a
-   * new one, recorded for next time. The position is taken before the view is made: a growth
-   * listener run while making it may allocate from this allocator.
+   * made, memory's buffer current: the one the allocation at the same position handed out last
+   * time, if it matches, else a new one, recorded for next time.
    */
   private recycled(info: KindInfo, ptr: number, n: number): View {
     const views = this.views!;
-    const position = views.position();
-    const reused = views.take(info, ptr, n);
-    if (reused !== undefined) return reused;
-    const view = this.viewAt(info.name, ptr, n);
-    // A listener may have ended this allocator, and with it the cache.
-    this.views?.keep(position, view, info);
-    return view;
+    return views.take(info, ptr, n) ?? views.keep(this.viewAt(info.name, ptr, n), info, ptr, n);
   }
 
   /**

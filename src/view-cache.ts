@@ -13,16 +13,17 @@
 // diverged there; the positions after it are compared, and replaced, one by one as the scope goes
 // on). Only alloc() (and create() and dupe(), which call it) of one element or more takes a
 // position: raw allocations make no view and take none, nor do free, resize and realloc. A scope
-// longer than MAX_RECYCLED_VIEWS allocations recycles its first MAX_RECYCLED_VIEWS only.
+// longer than MAX_RECYCLED_VIEWS allocations recycles its first MAX_RECYCLED_VIEWS only. A loop
+// whose scopes do not repeat pauses recycling, so that it costs them next to nothing (ViewCache).
 //
-// A view is reused only if its own byte offset and length (read through the typed-array getters,
-// which give 0 for a detached view) are the allocation's, so a view that "plain" growth detached
-// never comes back. reset() also drops the cached views that "plain" growth detached since the
-// last reset (from the first detached one on, so that positions stay in order). Under "resizable" and "shared" a view
-// made before a growth still covers its bytes (a shared buffer never detaches; a resizable one
-// only grows), so the cache is kept.
+// Each entry keeps the offset and length it was made for, so that a lookup reads two words and
+// no view getter. Under "plain" every entry is a view of the buffer memory had when it was made,
+// and growth detaches them all: the cache is dropped as soon as it sees memory's buffer change
+// (at the next allocation, or reset). Under "resizable" and "shared" a view made before a growth
+// still covers its bytes (a resizable buffer only grows, a shared one never detaches), so the
+// cache is kept.
 
-import { viewByteLength, viewByteOffset, viewLength, type KindInfo, type View } from "./kinds";
+import type { KindInfo, View } from "./kinds";
 import type { LinearMemory } from "../bindings/linear-memory";
 
 /** The view allocations of a scope that are recycled, from its first: 4096 views, 32 KiB of references. */
@@ -52,15 +53,43 @@ export function recycleOption(options: RecycleOptions | undefined, owner: string
   return recycle;
 }
 
+/** The most scopes recycling pauses for while scopes do not repeat (see ViewCache). */
+export const MAX_RECYCLING_PAUSE = 64;
+
 /** The views an allocator handed out since its last reset, by position (see above). */
 export class ViewCache {
   /** The position of the next view allocation: allocations since the last reset. */
   private next = 0;
-  /** views[i] is the view of the allocation at position i, of kind kinds[i]; packed, at most MAX_RECYCLED_VIEWS. */
+  /** Entries: positions 0 to size - 1, at most MAX_RECYCLED_VIEWS. */
+  private size = 0;
+  /** views[i] is the view of the allocation at position i, of kind kinds[i]. */
   private readonly views: View[] = [];
   private readonly kinds: KindInfo[] = [];
-  /** Memory's buffer at the last reset: under "plain", a new one means every view here is detached. */
+  /** places[2i] and places[2i + 1]: the byte offset and the length views[i] was made for. */
+  private places: Uint32Array = new Uint32Array(64);
+  /** Memory's buffer when the entries were made: under "plain", another one means they are detached. */
   private buffer: ArrayBufferLike;
+
+  // Scopes that do not repeat: comparing and recording cost such a scope about a fifth of what its
+  // views cost to make, and a recorded view outlives its scope, which costs the garbage collector.
+  // A scope repeats when at least half the positions that had an entry were reused. One that does
+  // not has replaced the entries it missed, so the next scope is compared with it (a loop whose
+  // shape changed once repeats again there). Two in a row pause recycling: the cache is dropped,
+  // and for the next `pause` scopes the allocator makes views as if it did not recycle (restart()
+  // says so). Then it records one scope and compares the next ones; each pause lasts twice as
+  // long as the one before, up to MAX_RECYCLING_PAUSE scopes, and a scope that repeats sets it
+  // back to 1. A loop that settles into repeating scopes is recycled again after at most
+  // MAX_RECYCLING_PAUSE + 1 scopes.
+
+  /** Scopes left in the pause; 0 while recycling. */
+  private waiting = 0;
+  /** How many scopes the next pause lasts. */
+  private pause = 1;
+  /** Scopes in a row that did not repeat. */
+  private misses = 0;
+  /** Entries when the scope began, and the reuses in it so far. */
+  private comparable = 0;
+  private hits = 0;
 
   constructor(private readonly linear: LinearMemory) {
     this.buffer = linear.buffer;
@@ -68,63 +97,96 @@ export class ViewCache {
 
   /**
    * Takes the next position for an allocation of `n` (> 0) elements of `info` at `ptr`: the view
-   * it handed out last time if that view is this allocation's, else undefined (the caller makes
-   * one and keep()s it at the position returned by position() before this call).
+   * it handed out last time if that view is this allocation's, else undefined, and the caller
+   * makes one and keep()s it. Memory's buffer must be current (a growth nobody announced noticed).
    */
   take(info: KindInfo, ptr: number, n: number): View | undefined {
     const i = this.next++;
-    if (i >= this.views.length) return undefined;
-    const view = this.views[i];
-    return this.kinds[i] === info && viewByteOffset(view) === ptr && viewLength(view) === n ? view : undefined;
-  }
-
-  /** The position the next take() takes. */
-  position(): number {
-    return this.next;
+    if (this.linear.buffer !== this.buffer) this.moved();
+    if (i >= this.size || this.kinds[i] !== info) return undefined;
+    const places = this.places;
+    if (places[2 * i] !== ptr || places[2 * i + 1] !== n) return undefined;
+    this.hits++;
+    return this.views[i];
   }
 
   /**
-   * Records `view`, of kind `info`, as the view of position `i`, replacing what was there. Only a
-   * position inside the cache, or the one right after it under the bound, is kept: after drop()
-   * halfway through a scope the rest of that scope is not recorded.
+   * Records `view`, `n` elements of kind `info` at `ptr`, as the view of the position take() just
+   * took, replacing what was there; returns `view`. Only a position inside the
+   * cache, or the one right after it under the bound, is kept: after a drop halfway through a
+   * scope the rest of that scope is not recorded. (If making the view ran a growth listener that
+   * allocated from the same allocator, the position is that of its last allocation: an entry is
+   * only ever reused for the kind, offset and length it was made for, so a misplaced one costs
+   * nothing but a miss.)
    */
-  keep(i: number, view: View, info: KindInfo): void {
-    const views = this.views;
-    if (i < views.length) {
-      views[i] = view;
-      this.kinds[i] = info;
-    } else if (i === views.length && i < MAX_RECYCLED_VIEWS) {
-      views.push(view);
+  keep<V extends View>(view: V, info: KindInfo, ptr: number, n: number): V {
+    if (this.linear.buffer !== this.buffer) this.moved();
+    const i = this.next - 1;
+    if (i > this.size || i >= MAX_RECYCLED_VIEWS) return view;
+    if (i === this.size) {
+      if (2 * i === this.places.length) this.places = grown(this.places);
+      this.views.push(view);
       this.kinds.push(info);
+      this.size++;
+    } else {
+      this.views[i] = view;
+      this.kinds[i] = info;
     }
+    this.places[2 * i] = ptr;
+    this.places[2 * i + 1] = n;
+    return view;
   }
 
   /**
-   * The allocator was reset: positions start again at 0. After a growth under "plain", drops the
-   * views from the first detached one on: all of them when the growth came after the first view
-   * (every view made before it is detached), none when it came before (an arena's first chunk).
+   * The allocator was reset: positions start again at 0. False while recycling pauses: the
+   * allocator then makes its views without the cache (neither take() nor keep()) this scope.
    */
-  restart(): void {
+  restart(): boolean {
+    if (this.waiting > 0) {
+      if (--this.waiting > 0) return false;
+    } else if (this.hits * 2 < Math.min(this.next, this.comparable)) {
+      if (++this.misses === 2) {
+        this.misses = 0;
+        this.drop();
+        this.waiting = this.pause;
+        this.pause = Math.min(this.pause * 2, MAX_RECYCLING_PAUSE);
+        this.next = 0;
+        return false;
+      }
+    } else if (this.comparable > 0) {
+      this.misses = 0;
+      this.pause = 1;
+    }
     this.next = 0;
-    const buffer = this.linear.buffer;
-    if (buffer === this.buffer) return;
-    this.buffer = buffer;
-    if (this.linear.strategy !== "plain") return;
-    const views = this.views;
-    let kept = 0;
-    while (kept < views.length && viewByteLength(views[kept]) !== 0) kept++;
-    views.length = kept;
-    this.kinds.length = kept;
+    this.hits = 0;
+    if (this.linear.buffer !== this.buffer) this.moved();
+    this.comparable = this.size;
+    return true;
+  }
+
+  /** Memory's buffer changed: under "plain" every view here is detached, so they all go. */
+  private moved(): void {
+    this.buffer = this.linear.buffer;
+    if (this.linear.strategy === "plain") this.drop();
   }
 
   /** Forgets every view. */
   drop(): void {
+    this.buffer = this.linear.buffer;
+    this.size = 0;
     this.views.length = 0;
     this.kinds.length = 0;
   }
 
   /** How many views are cached. */
-  get size(): number {
-    return this.views.length;
+  get cached(): number {
+    return this.size;
   }
+}
+
+/** `places` with room for twice the entries. */
+function grown(places: Uint32Array): Uint32Array {
+  const more = new Uint32Array(places.length * 2);
+  more.set(places);
+  return more;
 }

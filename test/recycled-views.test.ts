@@ -99,6 +99,32 @@ describe.each(availableStrategies())('recycled views under "%s"', (viewStrategy)
     back.forEach((view, i) => (moved[i] ? expect(view).not.toBe(first[i]) : expect(view).toBe(first[i])));
   });
 
+  it("scopes that do not repeat pause recycling; a loop that settles is recycled again within 66 scopes", () => {
+    const heap = heapOf();
+    const arena = new ArenaAllocator(heap.pageAllocator);
+    const a = arena.allocator();
+    // Each lead is 64 bytes longer than the last: every later offset moves, the 64-aligned one too.
+    const scope = (lead: number) => [a.alloc("f64", 8 * lead), ...frame(a)];
+    let previous = scope(1);
+    for (let k = 2; k < 40; k++) {           // every offset moves every scope: nothing to reuse
+      arena.reset("retain_capacity");
+      const views = scope(k);
+      views.forEach((view, i) => expect(view).not.toBe(previous[i]));
+      previous = views;
+    }
+    const steady: boolean[] = [];
+    for (let k = 0; k < 140; k++) {
+      arena.reset("retain_capacity");
+      const views = scope(1);
+      steady.push(views.every((view, i) => view === previous[i]));
+      previous = views;
+    }
+    const first = steady.indexOf(true);
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThanOrEqual(66);
+    expect(steady.slice(first).every(Boolean)).toBe(true);
+  });
+
   it("the same offset and length with another kind, or another length, is a new view", () => {
     const arena = new ArenaAllocator(heapOf().pageAllocator);
     const a = arena.allocator();
