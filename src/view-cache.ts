@@ -26,8 +26,13 @@
 import type { KindInfo, View } from "./kinds";
 import type { LinearMemory } from "../bindings/linear-memory";
 
-/** The view allocations of a scope that are recycled, from its first: 4096 views, 32 KiB of references. */
-export const MAX_RECYCLED_VIEWS = 4096;
+/**
+ * The view allocations of a scope that are recycled, from its first: 131,072, more than the
+ * 110,000 temporaries of issue 11's gl-matrix frame. An entry costs about 124 bytes (the view
+ * object, 108 bytes on V8, and its record), so a loop that repeats scopes this long keeps up to
+ * 16 MiB of views between them, as code that preallocates its temporaries by hand would.
+ */
+export const MAX_RECYCLED_VIEWS = 1 << 17;
 
 /** Options of the allocators that recycle views (ArenaAllocator, FixedBufferAllocator). */
 export interface RecycleOptions {
