@@ -1,7 +1,7 @@
 // The allocator-stack operations: making a GPA, an arena or an FBA on any allocator, deinit,
-// the arena's reset modes, the FBA's reset, the GPA's memoryLimit, and draining an allocator.
+// the arena's reset modes and checkpoints, the FBA's reset, the GPA's memoryLimit, and draining an allocator.
 
-import { ArenaAllocator, FixedBufferAllocator, GeneralPurposeAllocator, OutOfMemoryError } from "../src/index";
+import { ArenaAllocator, FixedBufferAllocator, GeneralPurposeAllocator, InvalidFreeError, OutOfMemoryError } from "../src/index";
 import type { Op } from "./ops";
 import type { AllocNode, Block, World } from "./world";
 import { checkChain, checkNode } from "./checks";
@@ -97,7 +97,48 @@ export function execReset(world: World, op: Extract<Op, { t: "reset" }>): void {
   ensure(ok ? after === wanted : after <= before, "arena-reset-capacity",
     () => `arena #${node.id} reset(${JSON.stringify(op.mode)}) → ${ok}: capacity ${before} → ${after}, wanted ${ok ? wanted : `at most ${before}`}`);
   dropBlocks(world, node);
+  node.checkpoints.length = 0;
   node.capacity = after;
+  const parent = node.parent!;
+  if (parent.fba !== null) parent.fbaEnd = parent.fba.endIndex;
+  checkChain(node);
+}
+
+export function execCheckpoint(world: World, op: Extract<Op, { t: "checkpoint" }>): void {
+  const node = world.nodes.get(op.id);
+  if (node === undefined || node.arena === null || !isLeaf(node)) return;
+  const places = new Map([...node.blocks].map((b) => [b, { ptr: b.ptr, bytes: b.bytes }]));
+  node.checkpoints.push({ cp: node.arena.checkpoint(), places });
+}
+
+/**
+ * Restores the checkpoint `depth` below the newest: the blocks made, moved or grown since are
+ * freed (and dropped from the model), the others keep their bytes; the checkpoints above it are
+ * gone. A checkpoint the arena calls stale (the bump went below it since: a free of the last
+ * block that was live at the checkpoint) is an InvalidFreeError that changes nothing.
+ */
+export function execRestore(world: World, op: Extract<Op, { t: "restore" }>): void {
+  const node = world.nodes.get(op.id);
+  if (node === undefined || node.arena === null || !isLeaf(node) || node.checkpoints.length === 0) return;
+  const index = Math.max(0, node.checkpoints.length - 1 - op.depth);
+  const { cp, places } = node.checkpoints[index];
+  try {
+    node.arena.restore(cp);
+  } catch (error) {
+    ensure(error instanceof InvalidFreeError, "arena-restore", () => `arena #${node.id} restore threw ${String(error)}`);
+    const shrankBelow = [...places].some(([block, then]) => !node.blocks.has(block) || block.ptr !== then.ptr || block.bytes < then.bytes);
+    ensure(shrankBelow, "arena-restore-stale", () => `arena #${node.id} called a checkpoint stale though every block live then still is`);
+    node.checkpoints.splice(index);
+    checkNode(node);
+    return;
+  }
+  world.count("arena restore");
+  for (const block of [...node.blocks]) {
+    const then = places.get(block);
+    if (then === undefined || block.ptr !== then.ptr || block.bytes > then.bytes) world.removeBlock(block);
+  }
+  node.checkpoints.splice(index + 1);
+  node.capacity = node.arena.queryCapacity();
   const parent = node.parent!;
   if (parent.fba !== null) parent.fbaEnd = parent.fba.endIndex;
   checkChain(node);

@@ -4,7 +4,8 @@
 import type { Op } from "./ops";
 import type { World } from "./world";
 import { execAlloc, execFree, execRealloc, execResize } from "./execute-blocks";
-import { execArena, execDeinit, execDrain, execFba, execFbaReset, execGpa, execLimit, execReset } from "./execute-stacks";
+import { execArena, execCheckpoint, execDeinit, execDrain, execFba, execFbaReset, execGpa, execLimit, execReset,
+  execRestore } from "./execute-stacks";
 import { execBad } from "./bad-calls";
 
 export function execute(world: World, op: Op): void {
@@ -19,6 +20,8 @@ export function execute(world: World, op: Op): void {
     case "fba": return execFba(world, op);
     case "deinit": return execDeinit(world, op);
     case "reset": return execReset(world, op);
+    case "checkpoint": return execCheckpoint(world, op);
+    case "restore": return execRestore(world, op);
     case "fbaReset": return execFbaReset(world, op);
     case "limit": return execLimit(world, op);
     case "drain": return execDrain(world, op);

@@ -96,7 +96,9 @@ export class Generator {
   private stackOp2(node: AllocNode): Op {
     const r = this.rng;
     const x = r.next();
-    if (node.arena !== null && x < 0.6) return { t: "reset", id: node.id, mode: this.resetMode() };
+    if (node.arena !== null && x < 0.3) return { t: "reset", id: node.id, mode: this.resetMode() };
+    if (node.arena !== null && x < 0.45) return { t: "checkpoint", id: node.id };
+    if (node.arena !== null && x < 0.6) return { t: "restore", id: node.id, depth: r.int(0, 2) };
     if (node.fba !== null && x < 0.4) return { t: "fbaReset", id: node.id };
     if (node.gpa !== null && x < 0.15) return { t: "limit", id: node.id, limit: r.chance(0.5) ? null : r.int(1 << 16, 8 << 20) };
     if (node.gpa !== null && [...node.blocks].some((b) => b.bytes > 0)) return { t: "drain", id: node.id };

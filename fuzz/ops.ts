@@ -19,6 +19,10 @@ export type Op =
   /** deinit() of a GPA or arena; for an FBA, dropping it and freeing its buffer. */
   | { t: "deinit"; id: number }
   | { t: "reset"; id: number; mode: ResetModeOp }
+  /** arena.checkpoint(), pushed on the arena's stack of checkpoints. */
+  | { t: "checkpoint"; id: number }
+  /** arena.restore() of the checkpoint `depth` below the newest (older ones stay). */
+  | { t: "restore"; id: number; depth: number }
   | { t: "fbaReset"; id: number }
   | { t: "limit"; id: number; limit: number | null }
   | { t: "alloc"; id: number; on: number; via: AllocVia; kind: KindName; n: number; align: number | null; zero: boolean }
@@ -34,7 +38,7 @@ export type Op =
 export function allocatorOf(op: Op): number | null {
   switch (op.t) {
     case "gpa": case "arena": case "fba": case "alloc": return op.on;
-    case "deinit": case "reset": case "fbaReset": case "limit": case "drain": return op.id;
+    case "deinit": case "reset": case "checkpoint": case "restore": case "fbaReset": case "limit": case "drain": return op.id;
     case "bad": return op.on;
     default: return null;
   }

@@ -14,6 +14,8 @@ function line(op: Op): string {
     case "fba": return `const b${op.buf} = ${a(op.on)}.alloc("u8", ${op.bytes}); const f${op.id} = new FixedBufferAllocator(b${op.buf}); const a${op.id} = f${op.id}.allocator();`;
     case "deinit": return `deinit(${op.id}); // g${op.id}.deinit() / r${op.id}.deinit() / an FBA's buffer freed`;
     case "reset": return `r${op.id}.reset(${JSON.stringify(op.mode)});`;
+    case "checkpoint": return `cps${op.id}.push(r${op.id}.checkpoint());`;
+    case "restore": return `r${op.id}.restore(cps${op.id}.at(-1 - ${op.depth}));`;
     case "fbaReset": return `f${op.id}.reset();`;
     case "limit": return `g${op.id}.memoryLimit = ${op.limit ?? "Infinity"};`;
     case "drain": return `// free every live block of ${a(op.id)}, newest first`;

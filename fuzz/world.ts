@@ -3,7 +3,7 @@
 // the pattern written into it). Ops (execute.ts) change both; checks (checks.ts) compare them.
 
 import { ArenaAllocator, FixedBufferAllocator, GeneralPurposeAllocator, Heap,
-  type Allocator, type KindName, type View, type ViewStrategy } from "../src/index";
+  type Allocator, type ArenaCheckpoint, type KindName, type View, type ViewStrategy } from "../src/index";
 import { viewAt } from "./kinds";
 
 export type NodeType = "page" | "gpa" | "arena" | "fba";
@@ -25,6 +25,11 @@ export interface AllocNode {
   fbaEnd: number;
   /** An arena's queryCapacity() when last seen: it may only grow between resets. */
   capacity: number;
+  /**
+   * An arena's checkpoints, oldest first, each with the blocks live when it was taken and where
+   * they lay then: restoring one frees every block made, moved or grown since.
+   */
+  readonly checkpoints: { readonly cp: ArenaCheckpoint; readonly places: ReadonlyMap<Block, { ptr: number; bytes: number }> }[];
   /** Sum of the live blocks' bytes. */
   liveBytes: number;
   readonly blocks: Set<Block>;
@@ -81,7 +86,7 @@ export class World {
   addNode(init: Pick<AllocNode, "id" | "type" | "parent" | "a"> & Partial<AllocNode>): AllocNode {
     const node: AllocNode = {
       gpa: null, arena: null, fba: null, safety: false, limit: null, buf: null,
-      fbaEnd: 0, capacity: 0, liveBytes: 0, blocks: new Set(), children: new Set(), ...init,
+      fbaEnd: 0, capacity: 0, liveBytes: 0, blocks: new Set(), children: new Set(), checkpoints: [], ...init,
     };
     this.nodes.set(node.id, node);
     node.parent?.children.add(node);
