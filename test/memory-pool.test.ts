@@ -2,6 +2,7 @@
 // plus the library's checks when the backing has safety on, and the arena's reset modes.
 
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import {
   AllocatorDeinitializedError, DoubleFreeError, GeneralPurposeAllocator, InvalidFreeError, MemoryPool, OutOfMemoryError,
 } from "../src/index";
@@ -114,5 +115,56 @@ describe("MemoryPool", () => {
     const pool = new MemoryPool(heap.pageAllocator, "i32", 4);
     expectRejected(heap, () => pool.preheat(-1), RangeError);
     heap.validate();
+  });
+});
+
+describe("MemoryPool against a model (fast-check)", () => {
+  type Step = { op: "create" } | { op: "destroy"; pick: number } | { op: "reset"; mode: 0 | 1 | 2 } | { op: "preheat"; n: number };
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    { weight: 6, arbitrary: fc.constant({ op: "create" as const }) },
+    { weight: 4, arbitrary: fc.record({ op: fc.constant("destroy" as const), pick: fc.nat() }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant("reset" as const), mode: fc.constantFrom(0 as const, 1 as const, 2 as const) }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant("preheat" as const), n: fc.nat(40) }) },
+  );
+
+  it("every live item keeps what was written to it, none overlap, destroyed items come back first, validate() passes", () => {
+    fc.assert(fc.property(fc.boolean(), fc.constantFrom(1, 3, 16, 300), fc.array(step, { maxLength: 300 }), (safety, length, steps) => {
+      const heap = smallHeap();
+      const gpa = new GeneralPurposeAllocator({ heap, safety });
+      const pool = new MemoryPool(gpa.allocator(), "i32", length);
+      const live = new Map<Int32Array, number>();
+      let stamp = 0;
+      let lastDestroyed: number | null = null;
+      for (const s of steps) {
+        if (s.op === "create") {
+          const item = pool.create();
+          expect(item.length).toBe(length);
+          if (lastDestroyed !== null) expect(item.byteOffset).toBe(lastDestroyed);
+          lastDestroyed = null;
+          for (const other of live.keys()) {
+            const apart = item.byteOffset + item.byteLength <= other.byteOffset || other.byteOffset + other.byteLength <= item.byteOffset;
+            expect(apart).toBe(true);
+          }
+          item.fill(++stamp);
+          live.set(item, stamp);
+        } else if (s.op === "destroy" && live.size > 0) {
+          const item = [...live.keys()][s.pick % live.size];
+          live.delete(item);
+          pool.destroy(item);
+          lastDestroyed = item.byteOffset;
+        } else if (s.op === "reset") {
+          pool.reset(s.mode === 0 ? "free_all" : s.mode === 1 ? "retain_capacity" : { retain_with_limit: 4096 });
+          live.clear();
+          lastDestroyed = null;
+        } else if (s.op === "preheat") {
+          pool.preheat(s.n);
+          if (s.n > 0) lastDestroyed = null;
+        }
+        for (const [item, value] of live) expect(item.every((x) => x === value)).toBe(true);
+      }
+      heap.validate();
+      pool.deinit();
+      expect(gpa.deinit()).toBe("ok");
+    }), { numRuns: 60 });
   });
 });
