@@ -92,9 +92,9 @@ export class ViewCache {
   private pause = 1;
   /** Scopes in a row that did not repeat. */
   private misses = 0;
-  /** Entries when the scope began, and the reuses in it so far. */
+  /** Entries when the scope began, and the positions below it that missed so far. */
   private comparable = 0;
-  private hits = 0;
+  private missed = 0;
 
   constructor(private readonly linear: LinearMemory) {
     this.buffer = linear.buffer;
@@ -110,9 +110,7 @@ export class ViewCache {
     if (this.linear.buffer !== this.buffer) this.moved();
     if (i >= this.size || this.kinds[i] !== info) return undefined;
     const places = this.places;
-    if (places[2 * i] !== ptr || places[2 * i + 1] !== n) return undefined;
-    this.hits++;
-    return this.views[i];
+    return places[2 * i] === ptr && places[2 * i + 1] === n ? this.views[i] : undefined;
   }
 
   /**
@@ -127,6 +125,7 @@ export class ViewCache {
   keep<V extends View>(view: V, info: KindInfo, ptr: number, n: number): V {
     if (this.linear.buffer !== this.buffer) this.moved();
     const i = this.next - 1;
+    if (i < this.comparable) this.missed++;
     if (i > this.size || i >= MAX_RECYCLED_VIEWS) return view;
     if (i === this.size) {
       if (2 * i === this.places.length) this.places = grown(this.places);
@@ -149,7 +148,7 @@ export class ViewCache {
   restart(): boolean {
     if (this.waiting > 0) {
       if (--this.waiting > 0) return false;
-    } else if (this.hits * 2 < Math.min(this.next, this.comparable)) {
+    } else if (this.missed * 2 > Math.min(this.next, this.comparable)) {
       if (++this.misses === 2) {
         this.misses = 0;
         this.drop();
@@ -163,7 +162,7 @@ export class ViewCache {
       this.pause = 1;
     }
     this.next = 0;
-    this.hits = 0;
+    this.missed = 0;
     if (this.linear.buffer !== this.buffer) this.moved();
     this.comparable = this.size;
     return true;
