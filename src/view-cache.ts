@@ -71,7 +71,7 @@ export class ViewCache {
   private readonly views: View[] = [];
   private readonly kinds: KindInfo[] = [];
   /** places[2i] and places[2i + 1]: the byte offset and the length views[i] was made for. */
-  private places: Uint32Array = new Uint32Array(64);
+  private places: Uint32Array = NO_PLACES;
   /** Memory's buffer when the entries were made: under "plain", another one means they are detached. */
   private buffer: ArrayBufferLike;
 
@@ -188,9 +188,12 @@ export class ViewCache {
   }
 }
 
-/** `places` with room for twice the entries. */
+/** The places of a cache that has recorded nothing yet: an allocator that never allocates a view pays no more. */
+const NO_PLACES = new Uint32Array(0);
+
+/** `places` with room for twice the entries (32 at first). */
 function grown(places: Uint32Array): Uint32Array {
-  const more = new Uint32Array(places.length * 2);
+  const more = new Uint32Array(Math.max(64, places.length * 2));
   more.set(places);
   return more;
 }

@@ -4,7 +4,8 @@ import { ArenaAllocator } from "./arena";
 /**
  * Runs `body` with a fresh arena over `backing` and deinits the arena afterwards, also when
  * `body` throws; if `body` returns a promise, after it settles. Results that must outlive the
- * arena belong in `backing` (the two-allocator pattern).
+ * arena belong in `backing` (the two-allocator pattern). The arena lives for one scope, so it
+ * does not recycle views (a loop that resets one arena does: see ArenaAllocator).
  *
  * @example
  * const result = withArena(gpa.allocator(), (scratch) => {
@@ -15,7 +16,8 @@ import { ArenaAllocator } from "./arena";
  * });
  */
 export function withArena<T>(backing: Allocator, body: (alloc: Allocator, arena: ArenaAllocator) => T): T {
-  const arena = new ArenaAllocator(backing);
+  // Recording views for a next scope that never comes would cost every call.
+  const arena = new ArenaAllocator(backing, { recycleViews: false });
   let result: T;
   let then: Then | undefined;
   try {

@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import {
-  AllocatorDeinitializedError, ArenaAllocator, FixedBufferAllocator, GeneralPurposeAllocator,
+  AllocatorDeinitializedError, ArenaAllocator, FixedBufferAllocator, GeneralPurposeAllocator, withArena,
   type Allocator, type Heap, type ResetMode,
 } from "../src/index";
 import { PAGE, availableStrategies, forceGrowth, smallHeap } from "./support/heaps";
@@ -415,6 +415,17 @@ describe("recycled views and safety", () => {
     });
     expect(results).toEqual([false, true, false]);
     expect(new Set(handles).size).toBe(1);     // the same record each time
+  });
+
+  it("withArena's arena lives for one scope and does not recycle, even when the body resets it", () => {
+    const heap = smallHeap();
+    const [first, again] = withArena(heap.pageAllocator, (a, arena) => {
+      const x = a.alloc("f64", 4);
+      arena.reset("retain_capacity");
+      return [x, a.alloc("f64", 4)];
+    });
+    expect(again.byteOffset).toBe(first.byteOffset);
+    expect(again).not.toBe(first);
   });
 
   it("the option is checked", () => {
