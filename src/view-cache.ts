@@ -58,6 +58,9 @@ export function recycleOption(options: RecycleOptions | undefined, owner: string
   return recycle;
 }
 
+/** The positions a scope records after a pause, until a scope repeats them (see ViewCache). */
+export const PROBE_VIEWS = 1024;
+
 /** The most scopes recycling pauses for while scopes do not repeat (see ViewCache). */
 export const MAX_RECYCLING_PAUSE = 64;
 
@@ -81,15 +84,19 @@ export class ViewCache {
   // not has replaced the entries it missed, so the next scope is compared with it (a loop whose
   // shape changed once repeats again there). Two in a row pause recycling: the cache is dropped,
   // and for the next `pause` scopes the allocator makes views as if it did not recycle (restart()
-  // says so). Then it records one scope and compares the next ones; each pause lasts twice as
-  // long as the one before, up to MAX_RECYCLING_PAUSE scopes, and a scope that repeats sets it
-  // back to 1. A loop that settles into repeating scopes is recycled again after at most
-  // MAX_RECYCLING_PAUSE + 1 scopes.
+  // says so). Then it records the first PROBE_VIEWS positions of one scope and compares the next
+  // ones, recording all positions again once one repeats (a probe keeps few views alive); each
+  // pause lasts twice as long as the one before, up to MAX_RECYCLING_PAUSE scopes, and a scope
+  // that repeats sets it back to 1. A loop that settles into repeating scopes is recycled again
+  // after at most MAX_RECYCLING_PAUSE + 1 scopes (beyond its first PROBE_VIEWS positions, one
+  // scope later).
 
   /** Scopes left in the pause; 0 while recycling. */
   private waiting = 0;
   /** How many scopes the next pause lasts. */
   private pause = 1;
+  /** Positions recorded at most: MAX_RECYCLED_VIEWS, or PROBE_VIEWS after a pause until a scope repeats. */
+  private limit = MAX_RECYCLED_VIEWS;
   /** Scopes in a row that did not repeat. */
   private misses = 0;
   /** Entries when the scope began, and the positions below it that missed so far. */
@@ -126,7 +133,7 @@ export class ViewCache {
     if (this.linear.buffer !== this.buffer) this.moved();
     const i = this.next - 1;
     if (i < this.comparable) this.missed++;
-    if (i > this.size || i >= MAX_RECYCLED_VIEWS) return view;
+    if (i > this.size || i >= this.limit) return view;
     if (i === this.size) {
       if (2 * i === this.places.length) this.places = grown(this.places);
       this.views.push(view);
@@ -148,6 +155,7 @@ export class ViewCache {
   restart(): boolean {
     if (this.waiting > 0) {
       if (--this.waiting > 0) return false;
+      this.limit = PROBE_VIEWS;
     } else if (this.missed * 2 > Math.min(this.next, this.comparable)) {
       if (++this.misses === 2) {
         this.misses = 0;
@@ -160,6 +168,7 @@ export class ViewCache {
     } else if (this.comparable > 0) {
       this.misses = 0;
       this.pause = 1;
+      this.limit = MAX_RECYCLED_VIEWS;
     }
     this.next = 0;
     this.missed = 0;
