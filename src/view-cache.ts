@@ -166,8 +166,11 @@ export class ViewCache {
         return false;
       }
     } else if (this.comparable > 0) {
+      // A probe that repeated ends the pause, but only a scope that repeated beyond the probe (or
+      // whole) shortens the next one: a loop whose scopes share a prefix and then diverge would
+      // otherwise probe every few scopes.
       this.misses = 0;
-      this.pause = 1;
+      if (this.comparable > PROBE_VIEWS || this.next <= this.comparable) this.pause = 1;
       this.limit = MAX_RECYCLED_VIEWS;
     }
     this.next = 0;
