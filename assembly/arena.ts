@@ -184,12 +184,13 @@ function arenaAllocSlow(arena: usize, n: usize, align: usize): usize {
     const start = bumpStart(region);
     const needed = <u64>(alignForward(start + bumpEnd(region), align) - start) + <u64>n;
     const exactLen = <u64>CHUNK_HEADER + needed;
-    // Growing in place by half the chunk at least makes a scope of many small allocations cost
-    // O(log n) backing calls, not one each; where the backing allocator has less room, it grows
-    // by what this allocation needs, as Zig's arena does.
+    // Growing in place by half the chunk at least, else opening a chunk half again as big, makes
+    // a scope of many small allocations cost O(log n) backing calls, not one each, however the
+    // backing allocator's free memory is cut up. Only when neither fits does the chunk grow by
+    // what this allocation needs, as Zig's arena would.
     const roomyLen = max(exactLen, <u64>chunkLen(chunk) + (<u64>chunkLen(chunk) >> 1));
-    if (!growChunk(arena, chunk, roomyLen) && (roomyLen == exactLen || !growChunk(arena, chunk, exactLen))
-      && openChunk(arena, bumpCapacity(region), <u64>n + <u64>align) == 0) {
+    if (!growChunk(arena, chunk, roomyLen) && openChunk(arena, bumpCapacity(region), <u64>n + <u64>align) == 0
+      && (roomyLen == exactLen || !growChunk(arena, chunk, exactLen))) {
       return 0;
     }
   }

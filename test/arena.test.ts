@@ -69,6 +69,19 @@ describe("ArenaAllocator basics", () => {
     heap.validate();
   });
 
+  it("on a heap whose free pages are cut into single-page holes, a scope still makes O(log n) backing calls", () => {
+    const { heap, arena, a } = arenaOnPages();
+    const pages = Array.from({ length: 64 }, () => heap.pageAllocator.rawAlloc(PAGE));
+    pages.forEach((page, i) => { if (i % 2 === 0) heap.pageAllocator.rawFree(page, PAGE); });
+    const calls = pageCalls(heap);
+    for (let i = 0; i < 70_000; i++) a.rawAlloc(16, 8);
+    const after = pageCalls(heap);
+    expect(after.pageAllocCalls + after.pageResizeCalls - calls.pageAllocCalls - calls.pageResizeCalls)
+      .toBeLessThanOrEqual(2 * Math.ceil(Math.log(70_000 * 16) / Math.log(1.5)));
+    arena.deinit();
+    heap.validate();
+  });
+
   it("where the backing allocator has less room than half the chunk, the chunk grows by what is needed", () => {
     const heap = smallHeap();
     const fba = new FixedBufferAllocator(heap.pageAllocator.alloc("u8", 4096));
