@@ -34,6 +34,21 @@ export function processBatchPlain(): number {
   return checksum;
 }
 
+/** Every temporary from a general-purpose allocator, freed one by one when its item is done. */
+export function processBatchGpa(allocator: Allocator): number {
+  let checksum = 0;
+  for (let item = 0; item < ITEMS; item++) {
+    const key = allocator.alloc("u8", KEY_BYTES);
+    const samples = allocator.alloc("f64", SAMPLES);
+    const bins = allocator.alloc("i32", BINS);
+    checksum += processItem(item, key, samples, bins);
+    allocator.free(bins);
+    allocator.free(samples);
+    allocator.free(key);
+  }
+  return checksum;
+}
+
 /** Every temporary is a view from the arena; one reset frees the whole batch. */
 export function processBatchArena(arena: ArenaAllocator): number {
   const scratch: Allocator = arena.allocator();
