@@ -9,8 +9,9 @@
 // cannot back an arena or a GPA (their constructors refuse it with a TypeError).
 
 import { Heap, type Allocator, type AllocOptions } from "./heap";
-import { isTypedArray, kindInfo, makeView, viewBuffer, viewByteLength, viewByteOffset, viewKind, viewLength,
+import { kindInfo, makeView, viewBuffer, viewByteLength, viewByteOffset, viewKind, viewLength,
   type ElementKind, type KindInfo, type View, type ViewOf } from "./kinds";
+import { dupeThrough } from "./dupe";
 import { byteLength, checkAlign, checkOffset, describeValue, DEFAULT_RAW_ALIGN } from "./checks";
 import { DetachedViewError } from "./errors";
 import { linearMemoryOf } from "../bindings/linear-memory";
@@ -86,27 +87,7 @@ export abstract class ComposedAllocator implements Allocator {
 
   /** A new view holding a copy of `source`, through this allocator's alloc (freed again if the copy throws). */
   dupe<K extends ElementKind>(kind: K, source: ArrayLike<number | bigint>): ViewOf<K> {
-    // Everything about the source is read before the allocation, which may grow memory.
-    const typed = isTypedArray(source) ? source : undefined;
-    const buffer = typed === undefined ? undefined : viewBuffer(typed);
-    const memory = buffer === undefined ? undefined : linearMemoryOf(buffer);
-    if (memory !== undefined && memory.isDetached(buffer!)) throw new DetachedViewError();
-    const length = typed === undefined ? source?.length : viewLength(typed);
-    if (typeof length !== "number") throw new TypeError("dupe() takes an array-like source");
-    const offset = typed === undefined ? 0 : viewByteOffset(typed);
-    const view = this.alloc(kind, length);
-    // A growth under "plain" detached a source on a heap; its elements are still at its offset.
-    const from = memory !== undefined && memory.isDetached(buffer!)
-      ? makeView(viewKind(typed).name, memory.buffer, offset, length) : source;
-    try {
-      (view as unknown as { set(source: ArrayLike<number | bigint>): void }).set(from);
-    } catch (error) {
-      this.free(view);
-      throw error;
-    }
-    // An array-like's getters ran during the copy; one may have ended this allocator.
-    this.assertLive();
-    return view;
+    return dupeThrough(this, kind, source, () => this.assertLive());
   }
 
   create<K extends ElementKind>(kind: K): ViewOf<K> {

@@ -6,7 +6,8 @@
 // It names no Heap: `H` is whatever owns the memory, so that heap.ts can make the page allocator
 // without an import circle.
 
-import { isTypedArray, kindInfo, makeView, viewBuffer, viewByteLength, viewByteOffset, viewKind, viewLength, type ElementKind, type KindInfo, type KindName, type View, type ViewOf } from "./kinds";
+import { kindInfo, makeView, viewBuffer, viewByteLength, viewByteOffset, viewKind, viewLength, type ElementKind, type KindInfo, type KindName, type View, type ViewOf } from "./kinds";
+import { dupeThrough } from "./dupe";
 import { byteLength, checkAlign, checkOffset, DEFAULT_RAW_ALIGN, MAX_ALLOCATION_BYTES } from "./checks";
 import { AllocatorDeinitializedError, DetachedViewError, DoubleFreeError, HeapCorruptionError,
   InvalidFreeError, OutOfMemoryError, type DoubleFreeStacks } from "./errors";
@@ -225,31 +226,7 @@ export class CoreAllocator<H extends object = object> {
   }
 
   dupe<K extends ElementKind>(kind: K, source: ArrayLike<number | bigint>): ViewOf<K> {
-    // Everything about the source is read before the allocation, which may grow memory.
-    const typedSource = isTypedArray(source) ? source : undefined;
-    const sourceBuffer = typedSource === undefined ? undefined : viewBuffer(typedSource);
-    if (sourceBuffer !== undefined && this.linear.isDetached(sourceBuffer)) throw new DetachedViewError();
-    const length = typedSource === undefined ? source?.length : viewLength(typedSource);
-    if (typeof length !== "number") throw new TypeError("dupe() takes an array-like source");
-    const sourceKind = typedSource === undefined ? undefined : viewKind(typedSource);
-    const sourceOffset = typedSource === undefined ? 0 : viewByteOffset(typedSource);
-    const view = this.alloc(kind, length);
-    // Under "plain" the allocation may have grown memory and so detached a source on this heap;
-    // its elements are still in memory, at the same offset of the new buffer.
-    let from = source;
-    if (sourceKind !== undefined && sourceBuffer !== undefined && this.linear.isDetached(sourceBuffer)) {
-      from = makeView(sourceKind.name, this.linear.buffer, sourceOffset, length) as unknown as ArrayLike<number>;
-    }
-    try {
-      (view as unknown as { set(source: ArrayLike<number | bigint>): void }).set(from);
-    } catch (error) {
-      this.free(view);
-      throw error;
-    }
-    // An array-like's element getters run during the copy; one that deinit()ed this allocator
-    // has given the copy's memory back with it.
-    this.liveHandle();
-    return view;
+    return dupeThrough(this, kind, source, () => this.liveHandle());
   }
 
   create<K extends ElementKind>(kind: K): ViewOf<K> {
