@@ -196,12 +196,17 @@ function arenaAllocSlow(arena: usize, n: usize, align: usize): usize {
   }
 }
 
-/** Resizes the newest chunk, `chunk`, in place to `len` bytes if the backing allocator can. */
+/**
+ * Resizes the newest chunk, `chunk`, in place to `len` bytes if the backing allocator can. A
+ * backing allocator written in TypeScript may run code that allocates from this arena while it
+ * resizes (a growth listener): if that opened a newer chunk, `chunk` keeps its new length but the
+ * region, the newer chunk's, is left alone.
+ */
 function growChunk(arena: usize, chunk: usize, len: u64): bool {
   if (len > U32_MAX
     || backingResize(arena, backingOf(arena), chunk, chunkLen(chunk), <usize>len, CHUNK_ALIGN) != Status.OK) return false;
   writeChunk(chunk, arena, chunkNext(chunk), <usize>len);
-  bumpGrow(arena + ARENA_REGION, <usize>len - CHUNK_HEADER);
+  if (firstChunk(arena) == chunk) bumpGrow(arena + ARENA_REGION, <usize>len - CHUNK_HEADER);
   return true;
 }
 
@@ -273,19 +278,23 @@ export function arenaCapacity(arena: usize): usize {
 }
 
 /**
- * Frees every chunk newer than `keep` (all of them when `keep` is 0) to the backing allocator.
- * The chunks must be intact (chunksIntact).
+ * Frees every chunk newer than `keep` (all of them when `keep` is 0) to the backing allocator,
+ * newest first. The chunks must be intact (chunksIntact). Each chunk leaves the list once its free
+ * has returned, the region then describing the next one, emptied: a backing allocator that throws
+ * (one written in TypeScript) leaves the arena whole, holding the chunks it did not free.
  */
 function releaseChunks(arena: usize, keep: usize): void {
   const backing = backingOf(arena);
+  const region = arena + ARENA_REGION;
   let chunk = firstChunk(arena);
   while (chunk != keep && chunk != 0) {
     const next = chunkNext(chunk);
     backingFree(arena, backing, chunk, chunkLen(chunk), CHUNK_ALIGN);
+    store<u32>(arena + FIRST, next);
+    if (next == 0) bumpReset(region, 0, 0);
+    else bumpReset(region, next + CHUNK_HEADER, chunkLen(next) - CHUNK_HEADER);
     chunk = next;
   }
-  store<u32>(arena + FIRST, keep);
-  if (keep == 0) bumpReset(arena + ARENA_REGION, 0, 0);
 }
 
 /**
@@ -319,8 +328,12 @@ export function arenaReset(arena: usize, mode: ResetMode, limit: usize): bool {
         bumpReset(arena + ARENA_REGION, oldest + CHUNK_HEADER, chunkLen(oldest) - CHUNK_HEADER);
         return false;
       }
-      backingFree(arena, backing, oldest, chunkLen(oldest), CHUNK_ALIGN);
+      // The merged chunk joins the list above the oldest before the oldest is freed: a free that
+      // throws leaves both chunks the arena's.
+      writeChunk(merged, arena, oldest, totalLen);
       store<u32>(arena + FIRST, merged);
+      bumpReset(arena + ARENA_REGION, merged + CHUNK_HEADER, totalLen - CHUNK_HEADER);
+      backingFree(arena, backing, oldest, chunkLen(oldest), CHUNK_ALIGN);
       kept = merged;
     }
     writeChunk(kept, arena, 0, totalLen);

@@ -46,12 +46,14 @@ export function free(allocator: usize, ptr: usize, len: usize, align: usize, cal
 }
 
 /**
- * Zig's remap: the allocation at a possibly new address without copying, or 0. No allocator
- * here can move memory without copying, so this is resize that answers with the address.
+ * Zig's remap: the allocation at a possibly new address without copying, or 0. Only an allocator
+ * written in TypeScript may move it (vtable.ts); lengths of 0 and addresses below the heap are
+ * resize's cases, answered with the address.
  */
 export function remap(allocator: usize, ptr: usize, len: usize, newLen: usize, align: usize, caller: usize): usize {
   clearStatus();
-  return resize(allocator, ptr, len, newLen, align, caller) == Status.OK ? ptr : 0;
+  if (len == 0 || newLen == 0 || isBelowHeap(ptr)) return resize(allocator, ptr, len, newLen, align, caller) == Status.OK ? ptr : 0;
+  return vtableOf(allocator).remap(allocator, ptr, len, newLen, align, caller);
 }
 
 /**

@@ -22,6 +22,7 @@ export { ARENA_REGION, CHUNK_HEADER, ResetMode, CheckpointField, arenaInit, aren
   arenaRestore } from "./arena";
 export { FIXED_REGION, fixedInit, fixedReset, fixedEndIndex, fixedOwns } from "./fixed";
 export { poolInit, poolPreheat, poolReset } from "./pool";
+export { definedInit } from "./defined";
 export { GpaFlag, GPA_NO_LIMIT, GpaStat, GpaClassStat, LeakField, LEAK_BATCH, MAX_SMALL, QUARANTINE_SLOTS, gpaInit, gpaSetLimit,
   gpaRequested, gpaLiveCount, gpaLeaks, leakBatchAddress, gpaStats } from "./gpa/index";
 export { getLastStatus as lastStatus, getLastAddress as lastAddress };

@@ -3,9 +3,9 @@
 // vtable of its kind. Every allocator calls its backing allocator through dispatch.ts, which
 // reads that vtable, so a backing call never leaves WebAssembly and no allocator imports another.
 //
-//   vtable ┌───────┬────────┬──────┬────────┬──────────┐
-//          │ alloc │ resize │ free │ deinit │ validate │   function references (call_indirect)
-//          └───────┴────────┴──────┴────────┴──────────┘
+//   vtable ┌───────┬────────┬──────┬────────┬──────────┬───────┐
+//          │ alloc │ resize │ free │ deinit │ validate │ remap │   function references (call_indirect)
+//          └───────┴────────┴──────┴────────┴──────────┴───────┘
 //
 // A new allocator kind is one file that defines its functions and registers them with
 // defineVTable(); the vtables live side by side in `vtables`, which is also how validate()
@@ -27,6 +27,11 @@ export type FreeFn = (self: usize, ptr: usize, len: usize, align: usize, caller:
 export type DeinitFn = (self: usize) => void;
 /** Checks the allocator's own metadata: OK, or CORRUPTION with the address in the last status. */
 export type ValidateFn = (self: usize) => Status;
+/**
+ * Zig's remap: [ptr, ptr + len) as `newLen` bytes (both 1 or more) at a possibly new address,
+ * without copying; 0 if it cannot, with the misuse, if any, in the last status.
+ */
+export type RemapFn = (self: usize, ptr: usize, len: usize, newLen: usize, align: usize, caller: usize) => usize;
 
 @unmanaged export class VTable {
   alloc: AllocFn;
@@ -34,6 +39,7 @@ export type ValidateFn = (self: usize) => Status;
   free: FreeFn;
   deinit: DeinitFn;
   validate: ValidateFn;
+  remap: RemapFn;
 }
 
 const VTABLE_SIZE: usize = offsetof<VTable>();
@@ -42,9 +48,18 @@ const MAX_KINDS: usize = 16;
 const vtables: usize = memory.data(<i32>(VTABLE_SIZE * MAX_KINDS), 4);
 let kinds: usize = 0;
 
+/**
+ * The remap of a kind that cannot move memory without copying (all but an allocator written in
+ * TypeScript): Zig's default, a resize in place answering with the address. A record's first
+ * word is its vtable's address.
+ */
+function remapInPlace(self: usize, ptr: usize, len: usize, newLen: usize, align: usize, caller: usize): usize {
+  return changetype<VTable>(load<usize>(self)).resize(self, ptr, len, newLen, align, caller) == Status.OK ? ptr : 0;
+}
+
 /** Registers an allocator kind; its vtable's address goes into the first word of each record. */
 export function defineVTable(alloc: AllocFn, resize: ResizeFn, free: FreeFn, deinit: DeinitFn,
-  validate: ValidateFn): usize {
+  validate: ValidateFn, remap: RemapFn = remapInPlace): usize {
   assert(kinds < MAX_KINDS, "too many allocator kinds");
   const address = vtables + kinds++ * VTABLE_SIZE;
   const vtable = changetype<VTable>(address);
@@ -53,6 +68,7 @@ export function defineVTable(alloc: AllocFn, resize: ResizeFn, free: FreeFn, dei
   vtable.free = free;
   vtable.deinit = deinit;
   vtable.validate = validate;
+  vtable.remap = remap;
   return address;
 }
 

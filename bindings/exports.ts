@@ -37,6 +37,8 @@ export interface CoreExports {
   poolPreheat(pool: number, count: number): number;
   poolReset(pool: number, mode: number, limit: number): number;
 
+  definedInit(id: number): number;
+
   gpaInit(backing: number, flags: number, limit: number): number;
   gpaSetLimit(gpa: number, limit: number): void;
   gpaRequested(gpa: number): number;

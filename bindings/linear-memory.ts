@@ -46,6 +46,18 @@ export function supportedViewStrategies(): ViewStrategy[] {
   return strategies;
 }
 
+/**
+ * An allocator written in TypeScript, as the core calls it (assembly/defined.ts): its answers
+ * must already be checked (an address: 0, or aligned and inside memory above the metadata).
+ * Each method may throw; the exception unwinds through the core to whoever called it.
+ */
+export interface DefinedAllocator {
+  alloc(len: number, align: number): number;
+  resize(ptr: number, len: number, newLen: number, align: number): boolean;
+  remap(ptr: number, len: number, newLen: number, align: number): number;
+  free(ptr: number, len: number, align: number): void;
+}
+
 /** Receives the core's report of each allocation (len > 0) and free (len 0) of one traced allocator. */
 export type TraceSink = (ptr: number, len: number) => void;
 
@@ -84,6 +96,9 @@ export class LinearMemory {
   owner: unknown;
   /** Where the core's allocation reports go, by the handle of the allocator traced. */
   readonly tracers = new Map<number, TraceSink>();
+  /** The allocators written in TypeScript, by the id their record holds (never 0). */
+  readonly definedAllocators = new Map<number, DefinedAllocator>();
+  private lastDefinedId = 0;
   private readonly listeners = new Set<GrowListener>();
   private readonly wholeViews = new Map<ViewConstructor, ArrayBufferView>();
 
@@ -162,6 +177,20 @@ export class LinearMemory {
     if (typeof listener !== "function") throw new TypeError(`onGrow takes a function, got ${typeof listener}`);
     this.listeners.add(listener);
     return () => { this.listeners.delete(listener); };
+  }
+
+  /** Keeps `allocator` for the core to call; returns the id its record is to hold. */
+  defineAllocator(allocator: DefinedAllocator): number {
+    const id = ++this.lastDefinedId;
+    this.definedAllocators.set(id, allocator);
+    return id;
+  }
+
+  /** The allocator the core calls by `id`; one it forgot is a bug of the library. */
+  definedAllocator(id: number): DefinedAllocator {
+    const allocator = this.definedAllocators.get(id);
+    if (allocator === undefined) throw new Error(`wasm-arena: the core called allocator ${id}, which TypeScript does not hold`);
+    return allocator;
   }
 
   /** Whether `buffer` was this memory's before a growth detached it (only under "plain"). */

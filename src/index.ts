@@ -15,6 +15,8 @@ export {
   AllocatorDeinitializedError, HeapCorruptionError,
 } from "./errors";
 export { StackFallbackAllocator, stackFallback } from "./stack-fallback";
+export { defineAllocator } from "./define-allocator";
+export type { AllocatorCallbacks } from "./define-allocator";
 export { FailingAllocator } from "./testing/failing-allocator";
 export type { FailingAllocatorConfig } from "./testing/failing-allocator";
 export { checkAllocationFailures, AllocationFailureCheckError } from "./testing/check-allocation-failures";
