@@ -5,10 +5,13 @@
 // Zig's std.mem.Allocator does. realloc is a resize in place, else an alloc, a copy and a free, all
 // through the subclass, so a wrapper sees (and may fail) each step.
 //
-// Such an allocator lives in JavaScript: the core cannot call it, so it has no handle, and it
-// cannot back an arena or a GPA (their constructors refuse it with a TypeError).
+// Such an allocator lives in JavaScript. For the core to call it, as the backing allocator of an
+// arena, a pool or a GPA, or by handle from users' own WebAssembly, it is given a record with
+// defineAllocator() over its raw calls, made at the first need.
 
 import { Heap, type Allocator, type AllocOptions } from "./heap";
+import { toCoreAllocator, type CoreAllocator, type CoreBacked } from "./core-allocator";
+import { defineAllocator } from "./define-allocator";
 import { kindInfo, makeView, viewBuffer, viewByteLength, viewByteOffset, viewKind, viewLength,
   type ElementKind, type KindInfo, type View, type ViewOf } from "./kinds";
 import { dupeThrough } from "./dupe";
@@ -16,7 +19,13 @@ import { byteLength, checkAlign, checkOffset, describeValue, DEFAULT_RAW_ALIGN }
 import { DetachedViewError } from "./errors";
 import { linearMemoryOf } from "../bindings/linear-memory";
 
-export abstract class ComposedAllocator implements Allocator {
+export abstract class ComposedAllocator implements Allocator, CoreBacked<Heap> {
+  /**
+   * The core allocator over this one's raw calls, once asked for. Held weakly: it holds this
+   * allocator (its callbacks do), and its record goes back to the core once nothing uses it.
+   */
+  private core: WeakRef<CoreAllocator<Heap>> | undefined = undefined;
+
   constructor(
     readonly heap: Heap,
     /** The public class this allocator belongs to, for error messages. */
@@ -33,10 +42,28 @@ export abstract class ComposedAllocator implements Allocator {
   /** Throws AllocatorDeinitializedError if this allocator, or one it draws from, has ended. */
   abstract assertLive(): void;
 
-  /** An allocator written in TypeScript has no record in the heap: TypeError. */
+  /**
+   * The handle of the record through which WebAssembly calls this allocator (toCoreAllocator);
+   * AllocatorDeinitializedError once this allocator, or one it draws from, has ended.
+   */
   get handle(): number {
-    throw new TypeError(`a ${this.owner}'s allocator is written in TypeScript: it has no handle in the heap, `
-      + "so WebAssembly (the core, or users' own modules) cannot call it");
+    this.assertLive();
+    return this[toCoreAllocator]().handle;
+  }
+
+  /** The core allocator whose calls are this allocator's raw ones (defineAllocator()), the same while it lives. */
+  [toCoreAllocator](): CoreAllocator<Heap> {
+    let core = this.core?.deref();
+    if (core === undefined) {
+      core = defineAllocator(this.heap, {
+        alloc: (len, align) => this.rawAlloc(len, align),
+        resize: (ptr, len, newLen, align) => this.rawResize(ptr, len, newLen, align),
+        remap: (ptr, len, newLen, align) => this.rawRemap(ptr, len, newLen, align),
+        free: (ptr, len, align) => this.rawFree(ptr, len, align),
+      }) as CoreAllocator<Heap>;
+      this.core = new WeakRef(core);
+    }
+    return core;
   }
 
   /**

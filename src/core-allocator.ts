@@ -480,10 +480,29 @@ function watchGpaSafety(core: CoreExports): CoreExports {
   return watched;
 }
 
-/** The core allocator behind `allocator`; TypeError for an Allocator from elsewhere. */
+/**
+ * The method by which an allocator written in TypeScript over other allocators (a
+ * FailingAllocator's, a StackFallbackAllocator's) gives the core allocator that calls it, made
+ * with defineAllocator(), so that it can back what the core runs (an arena, a pool, a GPA).
+ */
+export const toCoreAllocator: unique symbol = Symbol("wasm-arena.toCoreAllocator");
+
+/** What answers toCoreAllocator. */
+export interface CoreBacked<H extends object> {
+  [toCoreAllocator](): CoreAllocator<H>;
+}
+
+/**
+ * The core allocator behind `allocator`: itself, or the one an allocator written in TypeScript
+ * gives (toCoreAllocator); TypeError for an Allocator from elsewhere.
+ */
 export function coreAllocatorOf<H extends object>(allocator: { readonly heap: H }, role: string): CoreAllocator<H> {
-  if (!(allocator instanceof CoreAllocator)) {
-    throw new TypeError(`${role} must be an allocator of this library (heap.pageAllocator, an arena's, a GPA's, …)`);
+  if (allocator instanceof CoreAllocator) return allocator;
+  const core = typeof allocator === "object" && allocator !== null && toCoreAllocator in allocator
+    ? (allocator as CoreBacked<H>)[toCoreAllocator]() : undefined;
+  if (!(core instanceof CoreAllocator)) {
+    throw new TypeError(`${role} must be an allocator of this library (heap.pageAllocator, an arena's, a GPA's, `
+      + "one from defineAllocator(), …)");
   }
-  return allocator;
+  return core;
 }

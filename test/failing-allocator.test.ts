@@ -173,16 +173,28 @@ describe("FailingAllocator: bad input", () => {
 });
 
 describe("FailingAllocator: an allocator written in TypeScript", () => {
-  it("has no handle: reading it is a TypeError", () => {
-    const { a } = failingOnGpa();
-    expect(() => a.handle).toThrow(TypeError);
+  it("has a handle once asked, the same each time: the record through which WebAssembly calls it", () => {
+    const { a, heap } = failingOnGpa();
+    expect(a.handle).toBeGreaterThan(0);
+    expect(a.handle).toBe(a.handle);
+    heap.validate();
   });
 
-  it("cannot back an arena or a GPA yet: their constructors refuse it with a TypeError", () => {
-    const { a, heap } = failingOnGpa();
-    expectRejected(heap, () => new ArenaAllocator(a), TypeError);
-    expectRejected(heap, () => new GeneralPurposeAllocator({ backing: a }), TypeError);
-    expectRejected(heap, () => new FixedBufferAllocator(a as never), TypeError); // it takes a buffer, not an allocator
+  it("backs an arena and a GPA: their backing calls go through it, counted and failed as its own", () => {
+    const { backing, heap } = failingOnGpa();
+    const failing = new FailingAllocator(backing, { failIndex: 1, resizeFailIndex: 0 });
+    const arena = new ArenaAllocator(failing.allocator());
+    arena.allocator().alloc("u8", 100);
+    expect(failing.allocations).toBe(1);
+    expect(() => arena.allocator().alloc("u8", arena.queryCapacity())).toThrow(OutOfMemoryError);
+    expect(failing.hasInducedFailure).toBe(true);
+    arena.deinit();
+    expect(failing.deallocations).toBe(1);
+    expect(failing.freedBytes).toBe(failing.allocatedBytes);
+    const gpa = new GeneralPurposeAllocator({ backing: new FailingAllocator(backing, { failIndex: 0 }).allocator() });
+    expectRejected(heap, () => gpa.allocator().alloc("u8", 8), OutOfMemoryError);
+    expect(gpa.deinit()).toBe("ok");
+    expectRejected(heap, () => new FixedBufferAllocator(failing.allocator() as never), TypeError); // it takes a buffer, not an allocator
   });
 
   it("can hand a FixedBufferAllocator its buffer", () => {

@@ -4,9 +4,9 @@
 // OutOfMemoryError (rawAlloc, rawRealloc, rawRemap 0; rawResize false) with the old memory intact,
 // and the allocator stays usable with heap.validate() clean.
 //
-// Allocators written in TypeScript cannot back an arena or a GPA yet, so FailingAllocator wraps the
-// allocator under test instead of sitting under it; the paths where an arena or a GPA runs out of
-// backing memory are reached by small heaps (maximumBytes) and the GPA's memoryLimit.
+// FailingAllocator wraps the allocator under test here; checkAllocationFailures under each kind
+// (test/check-allocation-failures-under.test.ts) puts it below instead, as the backing allocator.
+// Small heaps (maximumBytes) and the GPA's memoryLimit reach the paths where memory runs out for real.
 
 import { describe, expect, it } from "vitest";
 import {

@@ -192,11 +192,18 @@ describe("StackFallbackAllocator: bad input and what it cannot be", () => {
     expect(a.alloc("u8", 1)).toHaveLength(1);
   });
 
-  it("cannot back an arena or a GPA yet (it lives in TypeScript): TypeError, and it has no handle", () => {
-    const { heap, a } = onGpa();
-    expectRejected(heap, () => new ArenaAllocator(a), TypeError);
-    expectRejected(heap, () => new GeneralPurposeAllocator({ backing: a }), TypeError);
-    expect(() => a.handle).toThrow(TypeError);
+  it("backs an arena and a GPA (through a record of its own, its handle): the buffer first, then the fallback", () => {
+    const { heap, a, gpa } = onGpa();
+    expect(a.handle).toBeGreaterThan(0);
+    const arena = new ArenaAllocator(a);
+    const xs = arena.allocator().alloc("u8", 10_000);
+    xs.fill(3);
+    expect(gpa.leaks().length).toBeGreaterThan(0);                 // the arena's chunk, from the fallback
+    arena.deinit();
+    const inner = new GeneralPurposeAllocator({ backing: a, safety: false });
+    inner.allocator().free(inner.allocator().alloc("u8", 8));
+    expect(inner.deinit()).toBe("ok");
+    heap.validate();
   });
 
   it("a view from another heap is neither the buffer's nor the fallback's: InvalidFreeError", () => {

@@ -21,8 +21,9 @@ export interface FailingAllocatorConfig {
  * as Zig's does: allocations and frees, and the bytes of both, a resize adding to the one or the
  * other. Lengths of 0 touch nothing and count for nothing; a resize to 0 is a free.
  *
- * Like every allocator written in TypeScript it cannot back an arena or a GPA: wrap the
- * allocator under test instead.
+ * It can wrap the allocator under test, or sit below it as the backing allocator of an arena, a
+ * MemoryPool or a GPA (the core calls it as it calls an allocator from defineAllocator()), so that
+ * their chunks and slabs fail.
  *
  * @example
  * const failing = new FailingAllocator(gpa.allocator(), { failIndex: 2 });
