@@ -1,4 +1,4 @@
-// `npm run bench [-- --quick] [-- --only <regex>]`: measures every workload against its peers in
+// `npm run bench [-- --quick] [-- --only <regex>] [-- --strategy <s>] [-- --out <dir>]`: measures every workload against its peers in
 // this one process and writes latest.json, RESULTS.md and one chart per section (bench/README.md).
 
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -6,6 +6,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { settingsFromArgs } from "./settings";
 import { describeEnvironment } from "./harness/environment";
+import { useStrategy } from "./harness/strategy";
 import { measureGroup } from "./harness/measure";
 import { computeRatios } from "./harness/ratios";
 import type { RunResult, SectionResult } from "./harness/results";
@@ -19,6 +20,7 @@ import { resultsMarkdown } from "./report/markdown";
 import { sectionChart } from "./report/svg";
 
 const settings = settingsFromArgs(process.argv.slice(2));
+useStrategy(settings.strategy);
 const log = (line: string) => console.log(line);
 const started = Date.now();
 

@@ -2,6 +2,7 @@
 // minute, with figures too rough to quote; the default is the full run the results come from.
 
 import { resolve } from "node:path";
+import type { ViewStrategy } from "wasm-arena";
 
 const KI = 1024;
 const MI = 1024 * KI;
@@ -25,6 +26,8 @@ const FULL = {
   outDir: "bench/results",
   /** Only sections whose id matches (`--only gpa`), for profiling one workload. */
   only: undefined as RegExp | undefined,
+  /** The view strategy of every wasm-arena heap (`--strategy plain`); the platform's default if unset. */
+  strategy: undefined as ViewStrategy | undefined,
 };
 export type Settings = typeof FULL;
 
@@ -33,16 +36,30 @@ const QUICK: Partial<Settings> = {
   computeSizes: [KI, 64 * KI], gpaLive: [1000, 32_000], outDir: "bench/.cache/quick",
 };
 
-/** Settings from the command line: `--quick`, `--only <regex>`. */
+/**
+ * Settings from the command line: `--quick`, `--only <regex>`, `--strategy <view strategy>`,
+ * `--out <dir>` (where the files go instead of bench/results; a run of some sections or of a forced
+ * strategy writes to bench/.cache/ unless told).
+ */
 export function settingsFromArgs(args: string[]): Settings {
   const settings = { ...FULL, ...(args.includes("--quick") ? QUICK : {}) };
+  let out: string | undefined;
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === "--only" && i + 1 < args.length) {
-      settings.only = new RegExp(args[++i]);
+    const value = i + 1 < args.length ? args[i + 1] : undefined;
+    if (args[i] === "--only" && value !== undefined) {
+      settings.only = new RegExp(value);
       settings.outDir = `bench/.cache/only-${settings.mode}`;
+    } else if (args[i] === "--strategy" && (value === "resizable" || value === "shared" || value === "plain")) {
+      settings.strategy = value;
+      settings.outDir = `bench/.cache/${value}-${settings.mode}`;
+    } else if (args[i] === "--out" && value !== undefined) {
+      out = value;
     } else if (args[i] !== "--quick") {
-      throw new Error(`unexpected argument ${args[i]}; use --quick, --only <regex>`);
+      throw new Error(`unexpected argument ${args[i]}; use --quick, --only <regex>, --strategy resizable|shared|plain, --out <dir>`);
+    } else {
+      continue;
     }
+    i++;
   }
-  return { ...settings, outDir: resolve(settings.outDir) };
+  return { ...settings, outDir: resolve(out ?? settings.outDir) };
 }

@@ -3,7 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import os from "node:os";
-import { Heap } from "wasm-arena";
+import { benchHeap } from "./strategy";
 
 const require = createRequire(import.meta.url);
 
@@ -26,8 +26,8 @@ export function describeEnvironment() {
     v8: process.versions.v8,
     mitata: require("mitata/package.json").version as string,
     assemblyscript: require("assemblyscript/package.json").version as string,
-    /** The view strategy a default wasm-arena heap chooses on this platform. */
-    viewStrategy: Heap.create().viewStrategy as string,
+    /** The view strategy of the run's heaps: the platform's default, or the one `--strategy` forced. */
+    viewStrategy: benchHeap().viewStrategy as string,
     commit,
   };
 }

@@ -2,7 +2,8 @@
 // reset between batches. Counts the arena's calls to its backing allocator (heap.pageAllocator)
 // in every batch, and times the loop under each reset mode.
 
-import { Heap, ArenaAllocator, type ResetMode } from "wasm-arena";
+import { ArenaAllocator, type Heap, type ResetMode } from "wasm-arena";
+import { benchHeap } from "../harness/strategy";
 import type { Cell, Extra, Section } from "../harness/cell";
 import { ITEMS, TEMPORARIES, BATCH_HEAP_BYTES, batchChecksum } from "./batch/shape";
 import { arenaViewBatch } from "./batch/view-peers";
@@ -22,7 +23,7 @@ function pageCalls(heap: Heap): number {
 
 /** A fresh heap and arena, and one batch over them that resets with `mode`. */
 function arenaLoop(mode: ResetMode) {
-  const heap = Heap.create({ initialBytes: BATCH_HEAP_BYTES });
+  const heap = benchHeap({ initialBytes: BATCH_HEAP_BYTES });
   const arena = new ArenaAllocator(heap.pageAllocator);
   return { heap, arena, batch: arenaViewBatch(arena, mode) };
 }

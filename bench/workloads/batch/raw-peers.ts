@@ -1,7 +1,8 @@
 // processBatch on the raw path: allocations are byte offsets, read and written through views of
 // the whole memory taken once per batch, and again only if an allocation grew the memory.
 
-import { Heap, ArenaAllocator } from "wasm-arena";
+import { ArenaAllocator } from "wasm-arena";
+import { benchHeap } from "../../harness/strategy";
 import { MemPool } from "@thi.ng/malloc";
 import type { Cell } from "../../harness/cell";
 import { JsBump } from "../../peers/js-bump";
@@ -33,7 +34,7 @@ export function floorRaw(): Cell {
 }
 
 export function arenaRaw(): Cell {
-  const heap = Heap.create({ initialBytes: BATCH_HEAP_BYTES });
+  const heap = benchHeap({ initialBytes: BATCH_HEAP_BYTES });
   const arena = new ArenaAllocator(heap.pageAllocator);
   const scratch = arena.allocator();
   return {

@@ -1,6 +1,7 @@
 // processBatch on the view path: every temporary is a typed array, however the peer gets it.
 
-import { Heap, ArenaAllocator, type ResetMode } from "wasm-arena";
+import { ArenaAllocator, type ResetMode } from "wasm-arena";
+import { benchHeap } from "../../harness/strategy";
 import { MemPool } from "@thi.ng/malloc";
 import type { Cell } from "../../harness/cell";
 import { JsBump } from "../../peers/js-bump";
@@ -62,7 +63,7 @@ export function arenaViewBatch(arena: ArenaAllocator, mode: ResetMode): () => nu
 }
 
 export function arenaViews(): Cell {
-  const heap = Heap.create({ initialBytes: BATCH_HEAP_BYTES });
+  const heap = benchHeap({ initialBytes: BATCH_HEAP_BYTES });
   const arena = new ArenaAllocator(heap.pageAllocator);
   return {
     id: "batch/view/arena", peer: "wasm-arena ArenaAllocator", how: `alloc() views, reset("retain_capacity")`,

@@ -2,7 +2,8 @@
 // outlives it. Every call is followed by the caller reading the result's ends and releasing it,
 // so a call's figure covers the result's whole life.
 
-import { Heap, GeneralPurposeAllocator, type Allocator } from "wasm-arena";
+import { GeneralPurposeAllocator, type Allocator, type Heap } from "wasm-arena";
+import { benchHeap } from "../../harness/strategy";
 import { MemPool } from "@thi.ng/malloc";
 import { computeResult, computeResultPlain } from "../../../examples/compute-result";
 import type { Cell, Peer } from "../../harness/cell";
@@ -63,12 +64,12 @@ function withBacking(input: Int32Array, heap: Heap, backing: Allocator, name: st
 }
 
 export function arenaOnPagesCompute(input: Int32Array): Cell {
-  const heap = Heap.create();
+  const heap = benchHeap();
   return withBacking(input, heap, heap.pageAllocator, "arena-pages", "over heap.pageAllocator");
 }
 
 export function arenaOnGpaCompute(input: Int32Array): Cell {
-  const heap = Heap.create();
+  const heap = benchHeap();
   const gpa = new GeneralPurposeAllocator({ safety: false, heap });
   return withBacking(input, heap, gpa.allocator(), "arena-gpa", "over a GPA, safety:false");
 }

@@ -2,7 +2,8 @@
 // adapter is what a user of that allocator writes, one call into the allocator per operation
 // where its API allows.
 
-import { Heap, GeneralPurposeAllocator, type Allocator } from "wasm-arena";
+import { GeneralPurposeAllocator, type Allocator } from "wasm-arena";
+import { benchHeap } from "../../harness/strategy";
 import { MemPool } from "@thi.ng/malloc";
 import { outOfMemory } from "../../peers/out-of-memory";
 import { createTlsf, type TlsfModule } from "../../peers/tlsf";
@@ -28,7 +29,7 @@ const ALIGN = 8;
  * Allocator.realloc does: rawRemap in place, else rawAlloc, copy, rawFree (three calls).
  */
 export class GpaHeap implements RawHeap {
-  readonly heap = Heap.create({ initialBytes: 16 << 20 });
+  readonly heap = benchHeap({ initialBytes: 16 << 20 });
   private readonly allocator: Allocator;
 
   constructor(safety: boolean) {
