@@ -1,7 +1,8 @@
 // `npm run bench [-- --quick] [-- --only <regex>] [-- --strategy <s>] [-- --out <dir>]`: measures every workload against its peers in
 // this one process and writes latest.json, RESULTS.md and one chart per section (bench/README.md).
 
-import { mkdirSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { settingsFromArgs } from "./settings";
@@ -18,7 +19,10 @@ import { gpaSection } from "./workloads/gpa/section";
 import { checkTargets } from "./report/targets";
 import { resultsMarkdown } from "./report/markdown";
 import { sectionChart } from "./report/svg";
+import { realOutDir } from "./real/out-dir";
+import { realSection, type Machine, type PlatformRun } from "./real/report";
 
+const benchDir = dirname(fileURLToPath(import.meta.url));
 const settings = settingsFromArgs(process.argv.slice(2));
 useStrategy(settings.strategy);
 const log = (line: string) => console.log(line);
@@ -61,14 +65,35 @@ const run: RunResult = {
   sections: results,
 };
 const targets = checkTargets(run);
+const real = runRealLibraries();
 // Written last, so a run that fails part-way leaves the previous results as they were.
-const readme = relative(outDir, join(dirname(fileURLToPath(import.meta.url)), "README.md"));
+const readme = relative(outDir, join(benchDir, "README.md"));
 const files = new Map([["latest.json", JSON.stringify(run, null, 2) + "\n"]]);
 for (const section of results) files.set(`${section.id}.svg`, sectionChart(section, run));
-files.set("RESULTS.md", resultsMarkdown(run, targets, readme));
+files.set("RESULTS.md", resultsMarkdown(run, targets, readme) + (real === undefined ? "" : `\n${real}\n`));
 mkdirSync(outDir, { recursive: true });
 for (const [name, content] of files) writeFileSync(join(outDir, name), content);
 
 log("\ntargets:");
 for (const { status, target, measured } of targets) log(`  ${{ met: "✓", missed: "✗", "not measured": "-" }[status]} ${target}: ${measured}`);
+if (real === null) {
+  log("the real-library benchmark failed (above)");
+  process.exitCode = 1;
+}
 log(`\nwrote ${[...files.keys()].map((name) => relative(process.cwd(), join(outDir, name))).join(", ")} (${run.seconds} s)`);
+
+/**
+ * A whole run also measures the real libraries (bench/real/main.ts, in Node and Chromium, in
+ * processes of their own): RESULTS.md's section on them, or null if that run failed; undefined for
+ * a run of some sections or of a forced strategy, which leaves them out.
+ */
+function runRealLibraries(): string | undefined | null {
+  if (settings.only !== undefined || settings.strategy !== undefined) return undefined;
+  const quick = settings.mode === "quick";
+  log("\nreal libraries (gl-matrix, fft.js)");
+  const child = spawnSync(process.execPath, ["--import", "tsx", join(benchDir, "real/main.ts"), ...(quick ? ["--quick"] : [])], { stdio: "inherit" });
+  if (child.status !== 0) return null;
+  const realDir = realOutDir(quick);
+  const { runs, machine } = JSON.parse(readFileSync(join(realDir, "real.json"), "utf8")) as { runs: PlatformRun[]; machine: Machine };
+  return realSection(runs, machine, relative(outDir, realDir));
+}

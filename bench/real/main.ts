@@ -8,12 +8,13 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runChromium, CHROMIUM } from "./chromium";
+import { realOutDir } from "./out-dir";
 import { chart, chartFile, realMarkdown, targets, runName, type Machine, type PlatformRun } from "./report";
 
 const quick = process.argv.includes("--quick");
 const settings = quick ? { rounds: 2, warmupFrames: 1, frameScale: 0.05 } : { rounds: 11, warmupFrames: 5, frameScale: 1 };
 const root = resolve(import.meta.dirname, "../..");
-const outDir = join(root, quick ? "bench/.cache/real-quick" : "bench/results");
+const outDir = realOutDir(quick);
 const started = Date.now();
 const log = (line: string) => console.log(line);
 const git = (...args: string[]) => execFileSync("git", args, { cwd: root, encoding: "utf8" }).trim();

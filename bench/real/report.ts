@@ -142,9 +142,32 @@ export function targets(run: PlatformRun): Target[] {
   return out;
 }
 
-export function realMarkdown(runs: PlatformRun[], machine: Machine): string {
+/** The targets table, read from each platform's run under its default strategy. */
+export function realTargets(runs: PlatformRun[]): string {
   const defaults = runs.filter((r) => r.strategy === r.defaultStrategy);
   const status = (met: boolean | null) => (met === null ? "— not measured" : met ? "✅ met" : "❌ missed");
+  return [
+    `Read from the run under each platform's default strategy (${defaults.map((r) => `${r.platform}: "${r.strategy}"`).join(", ")}); the other strategies' figures are in their tables.`,
+    table(["workload", "target", "run", "measured", "status"], defaults.flatMap(targets).map((t) => [t.workload, t.target, t.platform, t.measured, status(t.met)]), 99),
+  ].join("\n\n");
+}
+
+/**
+ * RESULTS.md's section on the real-library run in `dir` (a path relative to RESULTS.md): the
+ * targets and the charts, with REAL.md for the tables.
+ */
+export function realSection(runs: PlatformRun[], machine: Machine, dir: string): string {
+  const at = (file: string) => (dir === "" ? file : `${dir}/${file}`);
+  return [
+    "## Real libraries: gl-matrix and fft.js",
+    `Node ${machine.node} and Chromium ${machine.chromium}, ${machine.quick ? "quick run (too few frames to quote)" : `${Math.round(machine.seconds / 60)} min`}: `
+      + `every variant's figures, and how they are taken, in [REAL.md](${at("REAL.md")}).`,
+    realTargets(runs),
+    ...runs.filter((run) => run.workloads !== undefined).map((run) => `![${runName(run)}](${at(chartFile(run))})`),
+  ].join("\n\n");
+}
+
+export function realMarkdown(runs: PlatformRun[], machine: Machine): string {
   return [
     "# Real libraries",
     machine.quick ? "> **Quick run**: proves the workloads still run; too few frames to quote." : `> One run of \`${machine.command}\`, ${machine.startedAt.slice(0, 16).replace("T", " ")} UTC, ${Math.round(machine.seconds / 60)} min.`,
@@ -163,8 +186,7 @@ export function realMarkdown(runs: PlatformRun[], machine: Machine): string {
       + "(playwright `browser.startTracing`, category `devtools.timeline`) between `performance.mark`s. Chromium runs with "
       + "`--js-flags=--expose-gc`; outside a cross-origin isolated page its `performance.now()` is coarsened to 100 µs.",
     "## Targets (issue 11)",
-    `Read from the run under each platform's default strategy (${defaults.map((r) => `${r.platform}: "${r.strategy}"`).join(", ")}); the other strategies' figures are in their tables.`,
-    table(["workload", "target", "run", "measured", "status"], defaults.flatMap(targets).map((t) => [t.workload, t.target, t.platform, t.measured, status(t.met)]), 99),
+    realTargets(runs),
     "## Runs",
     ...runs.map(runTables),
     "",
