@@ -195,15 +195,18 @@ function compound(world: World, op: BadOp, node: AllocNode | undefined, block: B
       return true;
     }
     case "backing-deinit": {
-      const gpa = new GeneralPurposeAllocator({ backing: world.heap.pageAllocator, onLeak: () => {} });
-      const arena = new ArenaAllocator(gpa.allocator());
+      let gpa: GeneralPurposeAllocator | undefined;
+      let arena: ArenaAllocator | undefined;
       try {
+        gpa = new GeneralPurposeAllocator({ backing: world.heap.pageAllocator, onLeak: () => {} });
+        arena = new ArenaAllocator(gpa.allocator());
         arena.allocator().alloc("u8", 100);
       } catch (error) {
-        // A heap at its maximum cannot set the call up: no bad call was made.
+        // A heap at its maximum cannot set the call up (the GPA's and the arena's records, the
+        // arena's chunk): no bad call was made.
         if (!(error instanceof OutOfMemoryError)) throw error;
-        arena.deinit();
-        gpa.deinit();
+        arena?.deinit();
+        gpa?.deinit();
         return false;
       }
       gpa.deinit();

@@ -8,6 +8,7 @@ import { checkChain, checkNode } from "./checks";
 import { ensure } from "./failure";
 import { fbaAlloc, fbaExact } from "./fba-model";
 import { freeBlock } from "./execute-blocks";
+import { writePattern } from "./pattern";
 
 /** Runs `make`; an OutOfMemoryError is fine where the stack may run out (null then). */
 function orOutOfMemory<T>(world: World, node: AllocNode, what: string, make: () => T): T | null {
@@ -52,9 +53,15 @@ export function execFba(world: World, op: Extract<Op, { t: "fba" }>): void {
       () => `FBA #${parent.id} put a buffer of ${op.bytes} bytes at ${view.byteOffset}; the model says ${predicted?.ptr}`);
     parent.fbaEnd = predicted.end;
   }
-  const buf: Block = { id: op.buf, owner: parent, kind: "u8", n: op.bytes, bytes: op.bytes, ptr: view.byteOffset, align: 1, view, container: true };
+  // The FBA's record comes from the heap's own pages, whatever the buffer came from: only a heap
+  // at its maximum may refuse it, and the buffer then stays an ordinary block of the parent.
+  const fba = orOutOfMemory(world, world.nodes.get(0)!, "new FixedBufferAllocator", () => new FixedBufferAllocator(view));
+  const buf: Block = { id: op.buf, owner: parent, kind: "u8", n: op.bytes, bytes: op.bytes, ptr: view.byteOffset, align: 1, view, container: fba !== null };
   world.addBlock(buf);
-  const fba = new FixedBufferAllocator(view);
+  if (fba === null) {
+    writePattern(world.heap.u8, buf.id, buf.ptr, buf.bytes);
+    return;
+  }
   world.fbasMade++;
   world.count(`fba on ${parent.type}`);
   world.addNode({ id: op.id, type: "fba", parent, a: fba.allocator(), fba, buf });
