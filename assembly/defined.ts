@@ -13,10 +13,12 @@
 // memory, and a resize's answer as 1 or 0. The debug build asserts it. It cannot check that the
 // bytes are the callback's to give (no other allocation, no record page): that is the contract.
 //
-// A callback may throw: the exception unwinds through the core's frames, so every caller of a
-// backing allocator does its bookkeeping after the call returns (arena.ts, pool.ts), leaving
-// itself as it was before the call that threw. A callback may call back into the heap: the last
-// status, the only state of the core that any call overwrites, is kept across the import.
+// A callback may throw: the exception unwinds through the core's frames, so a caller of a
+// backing allocator must do its bookkeeping after the call returns, as the arena (and so the
+// pool) does, to be left as it was before the call that threw. The GPA does for alloc and resize,
+// not yet for free: it updates its counts after freeing a block or a slab. A callback may call
+// back into the heap: the last status, the only state of the core that any call overwrites and a
+// caller reads later, is kept across the import.
 
 import { BODY, RECORD_SIZE, newRecord, freeRecord } from "./records";
 import { Status, fail, getLastStatus, getLastAddress } from "./status";

@@ -38,9 +38,11 @@ const WHAT = "defineAllocator()";
  * only on the slow path of what it backs (an arena's new chunk), so an arena's bumps never reach it.
  *
  * Each callback is read once, here, and called with `callbacks` as `this`. What it throws reaches
- * the caller unchanged and leaves every allocator as it was before the call that threw, provided
- * the callback itself changed nothing before throwing. A callback may use the heap (that is what
- * a wrapper does), but not an allocator it is backing while that allocator waits on it.
+ * the caller unchanged. An arena or a MemoryPool it backs is left as it was before the call that
+ * threw, provided the callback itself changed nothing before throwing; a GeneralPurposeAllocator
+ * only when alloc or resize threw (it counts a free after its backing call). A callback may use
+ * the heap (that is what a wrapper does), but not an allocator it is backing while that allocator
+ * waits on it.
  *
  * The core checks each answer before using it: alloc's and remap's must be 0 or a whole byte
  * offset aligned to `align` whose bytes lie inside memory above the heap's metadata (TypeError

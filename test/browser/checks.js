@@ -2,7 +2,7 @@
 // { name, ok, detail }; run.mjs prints them. Plain JavaScript: the page loads it as it is.
 
 import {
-  Heap, ArenaAllocator, withArena, DetachedViewError, OutOfMemoryError,
+  Heap, ArenaAllocator, withArena, DetachedViewError, OutOfMemoryError, defineAllocator,
 } from "./dist/index.js";
 
 const PAGE = 65536;
@@ -135,6 +135,35 @@ export async function runChecks() {
     arena.deinit();
     heap.validate();
     return "no growth; 10 rounds after the first made no page allocator calls";
+  });
+
+  await check("defineAllocator under an arena: only chunk calls reach it, growth in its nested call is announced", () => {
+    const heap = Heap.create({ initialBytes: PAGE, maximumBytes: 64 << 20 });
+    const pages = heap.pageAllocator;
+    const calls = [];
+    const logging = defineAllocator(heap, {
+      alloc(len, align) { calls.push("alloc"); return pages.rawAlloc(len, align); },
+      resize(ptr, len, newLen, align) { calls.push("resize"); return pages.rawResize(ptr, len, newLen, align); },
+      free(ptr, len, align) { calls.push("free"); pages.rawFree(ptr, len, align); },
+    });
+    const grown = [];
+    heap.onGrow(({ memoryBytes }) => grown.push(memoryBytes));
+    const arena = new ArenaAllocator(logging);
+    for (let i = 0; i < 100_000; i++) arena.allocator().alloc("f64", 4)[0] = i;
+    const big = arena.allocator().alloc("f64", 1 << 18);
+    big.fill(3);
+    assert(big.buffer === heap.memory.buffer && heap.f64[big.byteOffset / 8 + 5] === 3, "the view after growth is not on memory");
+    assert(grown.length > 0 && grown.at(-1) === heap.memory.buffer.byteLength, `growth events ${JSON.stringify(grown)}`);
+    assert(calls.length < 60, `${calls.length} calls reached the allocator`);
+    const boom = new Error("boom");
+    const throwing = new ArenaAllocator(defineAllocator(heap, { alloc() { throw boom; }, resize: () => false, free() {} }));
+    let caught;
+    try { throwing.allocator().alloc("u8", 8); } catch (error) { caught = error; }
+    assert(caught === boom, `the callback's error came back as ${caught}`);
+    arena.deinit();
+    assert(calls.at(-1) === "free", `last call ${calls.at(-1)}`);
+    heap.validate();
+    return `${calls.length} calls for 100,001 allocations; ${grown.length} growth events; a callback's error passes unchanged`;
   });
 
   await check(`views across growth under the default strategy ("${expectedDefault}")`, () => {
