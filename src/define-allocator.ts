@@ -42,7 +42,8 @@ const WHAT = "defineAllocator()";
  * threw, provided the callback itself changed nothing before throwing; a GeneralPurposeAllocator
  * only when alloc or resize threw (it counts a free after its backing call). A callback may use
  * the heap (that is what a wrapper does), but not an allocator it is backing while that allocator
- * waits on it.
+ * waits on it; nor may the growth listeners that a growing call of the callback runs, before it
+ * returns to the callback.
  *
  * The core checks each answer before using it: alloc's and remap's must be 0 or a whole byte
  * offset aligned to `align` whose bytes lie inside memory above the heap's metadata (TypeError

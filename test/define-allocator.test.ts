@@ -4,8 +4,8 @@
 
 import { describe, expect, it } from "vitest";
 import {
-  ArenaAllocator, defineAllocator, GeneralPurposeAllocator, Heap, InvalidFreeError, MemoryPool, OutOfMemoryError,
-  FixedBufferAllocator, stackFallback, type AllocatorCallbacks,
+  AllocatorDeinitializedError, ArenaAllocator, defineAllocator, FailingAllocator, FixedBufferAllocator, GeneralPurposeAllocator,
+  Heap, InvalidFreeError, MemoryPool, OutOfMemoryError, stackFallback, type AllocatorCallbacks,
 } from "../src/index";
 import { MiB, PAGE, smallHeap } from "./support/heaps";
 import { scripted, throwing, type Scripted } from "./support/scripted-allocator";
@@ -450,5 +450,33 @@ describe("a callback that calls back into the heap", () => {
       a.free(xs);
       heap.validate();
     }
+  });
+});
+
+describe("the handle of an allocator written over others in TypeScript", () => {
+  it("is its record's, the same each time, and AllocatorDeinitializedError once it ended", () => {
+    const heap = smallHeap();
+    const sf = stackFallback(256, heap.pageAllocator);
+    const a = sf.get();
+    const handle = a.handle;
+    expect(a.handle).toBe(handle);
+    const arena = new ArenaAllocator(a);
+    arena.allocator().alloc("u8", 1000);
+    arena.deinit();
+    sf.deinit();
+    expect(() => a.handle).toThrow(AllocatorDeinitializedError);
+    heap.validate();
+  });
+
+  it("a backing ended under it surfaces through the arena as AllocatorDeinitializedError, the arena whole", () => {
+    const heap = smallHeap();
+    const gpa = new GeneralPurposeAllocator({ heap, onLeak: () => {} });  // the arena's chunk is left
+    const failing = new FailingAllocator(gpa.allocator());
+    const arena = new ArenaAllocator(failing.allocator());
+    arena.allocator().alloc("u8", 100);
+    const capacity = arena.queryCapacity();
+    gpa.deinit();
+    expect(() => arena.allocator().alloc("u8", capacity)).toThrow(AllocatorDeinitializedError);
+    heap.validate();
   });
 });
