@@ -22,7 +22,7 @@
 
 import { BODY, RECORD_SIZE, newRecord, freeRecord } from "./records";
 import { Status, fail, getLastStatus, getLastAddress } from "./status";
-import { isBelowHeap } from "./dispatch";
+import { isPlausibleBlock } from "./dispatch";
 import { defineVTable } from "./vtable";
 
 @external("env", "definedAlloc")
@@ -43,7 +43,7 @@ if (DEFINED_END > RECORD_SIZE) ERROR("the defined allocator's fields overflow it
 
 /** Whether `ptr` is an address the bridge may hand back for `len` bytes at `align` (0 included). */
 function checked(ptr: usize, len: usize, align: usize): bool {
-  return ptr == 0 || ((ptr & (align - 1)) == 0 && !isBelowHeap(ptr) && <u64>ptr + <u64>len <= (<u64>memory.size() << 16));
+  return ptr == 0 || isPlausibleBlock(ptr, len, align);
 }
 
 // Each function reads the last status before the import and writes it back after: a callback

@@ -19,6 +19,14 @@ import { pageAddress } from "./memory";
 @inline export function isBelowHeap(ptr: usize): bool { return ptr < pageAddress(pageFirst()); }
 
 /**
+ * Whether [ptr, ptr + len) could be a block handed out at `align`: aligned, above the metadata and
+ * inside memory. What the core checks of an address it did not compute itself.
+ */
+export function isPlausibleBlock(ptr: usize, len: usize, align: usize): bool {
+  return (ptr & (align - 1)) == 0 && !isBelowHeap(ptr) && <u64>ptr + <u64>len <= (<u64>memory.size() << 16);
+}
+
+/**
  * `len` bytes aligned to `align`, or 0 when out of memory. As in Zig, a zero-length allocation
  * gets `align` itself: a non-null address that must never be read.
  */
@@ -53,7 +61,14 @@ export function free(allocator: usize, ptr: usize, len: usize, align: usize, cal
 export function remap(allocator: usize, ptr: usize, len: usize, newLen: usize, align: usize, caller: usize): usize {
   clearStatus();
   if (len == 0 || newLen == 0 || isBelowHeap(ptr)) return resize(allocator, ptr, len, newLen, align, caller) == Status.OK ? ptr : 0;
-  return vtableOf(allocator).remap(allocator, ptr, len, newLen, align, caller);
+  const moved = vtableOf(allocator).remap(allocator, ptr, len, newLen, align, caller);
+  // A remap has a resize's WebAssembly signature: through a damaged vtable entry, a resize's status
+  // would pass for an address. Nothing implausible leaves the core.
+  if (moved != 0 && !isPlausibleBlock(moved, newLen, max(align, 1))) {
+    fail(Status.CORRUPTION, allocator);
+    return 0;
+  }
+  return moved;
 }
 
 /**
