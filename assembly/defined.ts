@@ -14,9 +14,8 @@
 // bytes are the callback's to give (no other allocation, no record page): that is the contract.
 //
 // A callback may throw: the exception unwinds through the core's frames, so a caller of a
-// backing allocator must do its bookkeeping after the call returns, as the arena (and so the
-// pool) does, to be left as it was before the call that threw. The GPA does for alloc and resize,
-// not yet for free: it updates its counts after freeing a block or a slab. A callback may call
+// backing allocator must do its bookkeeping after an alloc or resize returns and before a free
+// is made, as the arena, the pool and the GPA do, to be left whole. A callback may call
 // back into the heap: the last status, the only state of the core that any call overwrites and a
 // caller reads later, is kept across the import.
 

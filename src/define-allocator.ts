@@ -38,9 +38,10 @@ const WHAT = "defineAllocator()";
  * only on the slow path of what it backs (an arena's new chunk), so an arena's bumps never reach it.
  *
  * Each callback is read once, here, and called with `callbacks` as `this`. What it throws reaches
- * the caller unchanged. An arena or a MemoryPool it backs is left as it was before the call that
- * threw, provided the callback itself changed nothing before throwing; a GeneralPurposeAllocator
- * only when alloc or resize threw (it counts a free after its backing call). A callback may use
+ * the caller unchanged (a WebAssembly.RuntimeError too: only the core's own traps are taken for
+ * damaged metadata). An arena, a MemoryPool or a GeneralPurposeAllocator it backs is left whole,
+ * provided the callback itself changed nothing before throwing: a throwing alloc or resize
+ * changes nothing, a throwing free leaves the memory freed to the allocator above. A callback may use
  * the heap (that is what a wrapper does), but not an allocator it is backing while that allocator
  * waits on it; nor may the growth listeners that a growing call of the callback runs, before it
  * returns to the callback.

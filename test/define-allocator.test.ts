@@ -327,8 +327,79 @@ describe("a callback that throws: the same error reaches the caller, and the cor
     heap.validate();
   });
 
+  it("at a GPA's frees: the quarantine's ring, a large block, an emptied slab (also when an allocation empties the quarantine)", () => {
+    for (const safety of [false, true]) {
+      const heap = smallHeap();
+      const s = scripted(heap);
+      const gpa = new GeneralPurposeAllocator({ backing: s.a, safety });
+      const g = gpa.allocator();
+      if (safety) {
+        // The ring is taken at the first free: when that throws, the free did not happen.
+        const x = g.alloc("u8", 16).fill(7);
+        s.at("alloc", 0, throwing(boom));
+        expect(thrownBy(() => g.free(x))).toBe(boom);
+        heap.validate();
+        expect([...x]).toEqual(Array(16).fill(7));
+        expect(gpa.stats().requestedBytes).toBe(16);
+        g.free(x);
+      }
+      // Past the ring, a throwing free comes after the GPA's bookkeeping: the block is freed to it.
+      const big = g.alloc("u8", 4 * PAGE);
+      s.at("free", 0, throwing(boom));
+      expect(thrownBy(() => g.free(big))).toBe(boom);
+      heap.validate();
+      expect(gpa.stats().requestedBytes).toBe(0);
+      const small = g.alloc("u8", 16);
+      const other = g.alloc("u8", 1000);
+      g.free(small);                                 // its slab, emptied, becomes the spare
+      s.at("free", 0, throwing(boom));
+      if (safety) {
+        g.free(other);                               // held in the quarantine
+        // A large allocation first empties the quarantine: the emptied slab goes back, and throws.
+        expect(thrownBy(() => g.alloc("u8", 4 * PAGE))).toBe(boom);
+      } else {
+        expect(thrownBy(() => g.free(other))).toBe(boom);
+      }
+      heap.validate();
+      expect(gpa.stats().requestedBytes).toBe(0);
+      const again = g.alloc("u8", 4 * PAGE).fill(1);
+      g.free(again);
+      expect(gpa.deinit()).toBe("ok");
+      heap.validate();
+    }
+  });
+
+  it("at a GPA's directory growth, and at its deinit(), which can then be called again", () => {
+    for (const safety of [false, true]) {
+      const heap = Heap.create({ initialBytes: 16 * MiB });
+      const s = scripted(heap);
+      const gpa = new GeneralPurposeAllocator({ backing: s.a, safety });
+      const g = gpa.allocator();
+      // Only the directory frees anything while blocks are allocated: its old table, when it grows.
+      s.at("free", 0, throwing(boom));
+      const blocks: Uint8Array[] = [];
+      let thrown: unknown;
+      while (thrown === undefined && blocks.length < 200) {
+        try {
+          blocks.push(g.alloc("u8", PAGE).fill(blocks.length));
+        } catch (error) {
+          thrown = error;
+        }
+      }
+      expect(thrown).toBe(boom);
+      heap.validate();
+      blocks.forEach((block, i) => expect(block[PAGE - 1]).toBe(i));
+      for (const block of blocks) g.free(block);
+      s.at("free", 0, throwing(boom));
+      expect(thrownBy(() => gpa.deinit())).toBe(boom);
+      heap.validate();
+      expect(gpa.deinit()).toBe("ok");
+      heap.validate();
+    }
+  });
+
   it("whatever is thrown, an Error or not", () => {
-    for (const thrown of ["a string", 42, undefined, new OutOfMemoryError(1), new WebAssembly.CompileError("x")]) {
+    for (const thrown of ["a string", 42, undefined, new OutOfMemoryError(1), new WebAssembly.CompileError("x"), new WebAssembly.RuntimeError("x")]) {
       const heap = smallHeap();
       const s = scripted(heap);
       const arena = new ArenaAllocator(s.a);

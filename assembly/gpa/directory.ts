@@ -126,9 +126,10 @@ function dirGrow(gpa: usize, dir: usize, backing: usize): bool {
     const empty = entryKey(entry) != 0 ? probeEmpty(table, capacity, entryKey(entry)) : 0;
     if (empty != 0) memory.copy(empty, entry, ENTRY_SIZE);
   }
-  if (oldTable != 0) backingFree(gpa, backing, oldTable, <usize>oldCapacity * ENTRY_SIZE, TABLE_ALIGN);
   store<u32>(dir + TABLE, table);
   store<u32>(dir + CAPACITY, capacity);
+  // The new table is in place before the old one goes back: the backing call may throw.
+  if (oldTable != 0) backingFree(gpa, backing, oldTable, <usize>oldCapacity * ENTRY_SIZE, TABLE_ALIGN);
   return true;
 }
 
@@ -177,10 +178,12 @@ export function dirRemove(dir: usize, entry: usize): void {
 /** Gives the table back to `backing`; the directory is empty after. */
 export function dirRelease(gpa: usize, dir: usize, backing: usize): void {
   const table = dirTable(dir);
-  if (table != 0) backingFree(gpa, backing, table, dirBytes(dir), TABLE_ALIGN);
+  const bytes = dirBytes(dir);
+  // Forgotten before the backing call, which may throw.
   store<u32>(dir + TABLE, 0);
   store<u32>(dir + CAPACITY, 0);
   store<u32>(dir + USED, 0);
+  if (table != 0) backingFree(gpa, backing, table, bytes, TABLE_ALIGN);
 }
 
 /** Whether `entry` is found where it sits: a lookup of its key from its home reaches it. */

@@ -31,7 +31,7 @@ import { backingAlloc, backingResize, backingFree } from "../dispatch";
 import { CLASS_COUNT, MAX_SMALL, SLAB_SIZE, classFor, classSize, slabOf, slabFormat,
   slabPop, slabPush, slabIsFull, slabUsed, slabClass, slabSize, slabBump, slabCapacity, slotIndex, metaAt,
   metaInUse, metaIsUsed, metaLen, metaAlign, ringPushFront, ringUnlink, slabNext, log2, couldBeSlot, isSlabOf, isEmptySlab, isHeldSlot, META_HELD } from "./slab";
-import { QUARANTINE_SIZE, quarantineCount, quarantineHold, quarantineRelease, quarantineEnd } from "./quarantine";
+import { QUARANTINE_SIZE, quarantineCount, quarantineReady, quarantineHold, quarantineRelease, quarantineEnd } from "./quarantine";
 import { EntryKind, DIRECTORY_SIZE, dirFind, dirReserve, dirPut, dirRemove, dirRelease, entryKey, entryLen,
   entryKind, entryDetail, entrySet } from "./directory";
 
@@ -112,6 +112,9 @@ export function gpaDeinit(gpa: usize): void {
   const backing = backingOf(gpa);
   quarantineEnd(gpa, quarantineOf(gpa), backing);
   const spare = spareOf(gpa);
+  // Each piece is forgotten before its backing call, which may throw: a deinit() that threw can
+  // be called again without freeing anything twice.
+  store<u32>(gpa + SPARE, 0);
   if (spare != 0 && isEmptySlab(spare, isSafe(gpa))) backingFree(gpa, backing, spare, SLAB_SIZE, BLOCK_ALIGN);
   dirRelease(gpa, directoryOf(gpa), backing);
   freeRecord(gpa);
@@ -218,18 +221,24 @@ function largeAlloc(gpa: usize, len: usize, align: usize): usize {
  */
 export function gpaFree(gpa: usize, ptr: usize, len: usize, align: usize, _caller: usize): Status {
   const flags = flagsOf(gpa);
-  if ((flags & GpaFlag.SAFETY) != 0) {
+  const safe = (flags & GpaFlag.SAFETY) != 0;
+  if (safe) {
     const status = checkLive(gpa, ptr, len, align);
     if (status != Status.OK) return status;
-    memory.fill(ptr, FILL, len);
   }
   const large = largeEntry(gpa, ptr);
-  if (large != 0) largeFree(gpa, large);
-  else if (len > MAX_SMALL || ((flags & GpaFlag.SAFETY) == 0 && !couldBeSlot(ptr))) return fail(Status.INVALID_FREE, ptr);
-  else if ((flags & GpaFlag.SAFETY) != 0) holdSlot(gpa, ptr);
-  else smallFree(gpa, ptr);
+  if (large == 0 && (len > MAX_SMALL || (!safe && !couldBeSlot(ptr)))) return fail(Status.INVALID_FREE, ptr);
+  // A backing allocator written in TypeScript may throw from any call. The one backing call made
+  // before the free is done (the quarantine's ring, taken at the first free with safety) leaves
+  // the block allocated and untouched when it throws; every later one comes after this GPA's
+  // bookkeeping, so the block is then freed as far as the GPA is concerned.
+  const ready = safe && large == 0 && quarantineReady(gpa, quarantineOf(gpa), backingOf(gpa));
+  if (safe) memory.fill(ptr, FILL, len);
   store<u32>(gpa + REQUESTED, requestedOf(gpa) - len);
   if ((flags & GpaFlag.TRACE) != 0) allocationTraced(gpa, ptr, 0);
+  if (large != 0) largeFree(gpa, large);
+  else if (safe) holdSlot(gpa, ptr, ready);
+  else smallFree(gpa, ptr);
   return Status.OK;
 }
 
@@ -249,11 +258,15 @@ export function gpaFree(gpa: usize, ptr: usize, len: usize, align: usize, _calle
   }
 }
 
-/** With safety: `slot` is free to its owner, but waits in the quarantine before it is reused. */
-function holdSlot(gpa: usize, slot: usize): void {
+/**
+ * With safety: `slot` is free to its owner, but waits in the quarantine before it is reused, if
+ * the quarantine is `ready` (quarantineReady).
+ */
+function holdSlot(gpa: usize, slot: usize, ready: bool): void {
   const slab = slabOf(slot);
   store<u32>(metaAt(slab, slotIndex(slab, slot)), META_HELD);
-  const released = quarantineHold(gpa, quarantineOf(gpa), backingOf(gpa), slot);
+  // Without a ring (the backing allocator had no room) the slot is released at once.
+  const released = ready ? quarantineHold(quarantineOf(gpa), slot) : slot;
   if (released != 0 && isHeldSlot(released)) smallFree(gpa, released);
 }
 

@@ -47,15 +47,21 @@ export function quarantineSlot(quarantine: usize, i: u32): usize {
 }
 
 /**
- * Holds `slot` back for `gpa`. Returns the slot that must be released now: the oldest when the
- * ring is full, `slot` itself when there is no ring, else 0.
+ * Whether the quarantine can hold slots: it takes its ring from `backing` the first time. A
+ * backing call that throws changes nothing here.
  */
-export function quarantineHold(gpa: usize, quarantine: usize, backing: usize, slot: usize): usize {
+export function quarantineReady(gpa: usize, quarantine: usize, backing: usize): bool {
   const q = at(quarantine);
-  if (q.table == 0) {
-    q.table = backingAlloc(gpa, backing, RING_BYTES, RING_ALIGN);
-    if (q.table == 0) return slot;
-  }
+  if (q.table == 0) q.table = backingAlloc(gpa, backing, RING_BYTES, RING_ALIGN);
+  return q.table != 0;
+}
+
+/**
+ * Holds `slot` back (the quarantine is ready). Returns the slot that must be released now: the
+ * oldest when the ring is full, else 0.
+ */
+export function quarantineHold(quarantine: usize, slot: usize): usize {
+  const q = at(quarantine);
   let released: usize = 0;
   if (q.count >= CAPACITY) released = quarantineRelease(quarantine);
   store<u32>(slotAt(quarantine, q.oldest + q.count), slot);
@@ -77,7 +83,9 @@ export function quarantineRelease(quarantine: usize): usize {
 export function quarantineEnd(gpa: usize, quarantine: usize, backing: usize): void {
   assert(quarantineCount(quarantine) == 0, "a quarantine ended with slots held");
   const q = at(quarantine);
-  if (q.table != 0) backingFree(gpa, backing, q.table, RING_BYTES, RING_ALIGN);
+  const table = q.table;
+  // Forgotten before the backing call, which may throw (a defineAllocator() callback).
   q.table = 0;
   q.oldest = 0;
+  if (table != 0) backingFree(gpa, backing, table, RING_BYTES, RING_ALIGN);
 }
