@@ -5,6 +5,7 @@ import { CORE_WASM, CORE_SHARED_WASM } from "./core-bytes.generated";
 import { decodeBase64 } from "./base64";
 import { LinearMemory, type ViewStrategy } from "./linear-memory";
 import type { CoreExports } from "./exports";
+import { fromCallback } from "./callback-errors";
 
 export interface CoreOptions {
   initialPages: number;
@@ -39,13 +40,14 @@ function imports(linear: LinearMemory): WebAssembly.Imports {
       memoryGrew: (oldPages: number, newPages: number) => linear.grew(oldPages, newPages),
       allocationTraced: (allocator: number, ptr: number, len: number) =>
         linear.tracers.get(allocator >>> 0)?.(ptr >>> 0, len >>> 0),
-      definedAlloc: (id: number, len: number, align: number) => linear.definedAllocator(id).alloc(len >>> 0, align >>> 0),
+      definedAlloc: (id: number, len: number, align: number) =>
+        fromCallback(() => linear.definedAllocator(id).alloc(len >>> 0, align >>> 0)),
       definedResize: (id: number, ptr: number, len: number, newLen: number, align: number) =>
-        linear.definedAllocator(id).resize(ptr >>> 0, len >>> 0, newLen >>> 0, align >>> 0),
+        fromCallback(() => linear.definedAllocator(id).resize(ptr >>> 0, len >>> 0, newLen >>> 0, align >>> 0)),
       definedRemap: (id: number, ptr: number, len: number, newLen: number, align: number) =>
-        linear.definedAllocator(id).remap(ptr >>> 0, len >>> 0, newLen >>> 0, align >>> 0),
+        fromCallback(() => linear.definedAllocator(id).remap(ptr >>> 0, len >>> 0, newLen >>> 0, align >>> 0)),
       definedFree: (id: number, ptr: number, len: number, align: number) =>
-        linear.definedAllocator(id).free(ptr >>> 0, len >>> 0, align >>> 0),
+        fromCallback(() => linear.definedAllocator(id).free(ptr >>> 0, len >>> 0, align >>> 0)),
       abort: (message: number, file: number, line: number, column: number) => {
         const text = (at: number) => readCoreString(linear, at >>> 0);
         throw new Error(`wasm-arena core assertion failed: ${text(message)} (${text(file)}:${line}:${column})`);

@@ -11,6 +11,7 @@
 import { HeapCorruptionError } from "./errors";
 import { Status } from "../bindings/abi.generated";
 import type { CoreExports } from "../bindings/exports";
+import { isCallbackError } from "../bindings/callback-errors";
 
 type Export = (...args: number[]) => number;
 
@@ -42,11 +43,12 @@ function guard(core: CoreExports, name: string, call: Export): Export {
 /**
  * What a trap in `name` means: HeapCorruptionError at the first word validate() objects to, or at
  * `subject` (the call's first argument: the allocator record for every allocator call) when the
- * walk finds nothing or traps too. Anything but a trap (a listener's error, an assertion of the
- * debug build) passes through.
+ * walk finds nothing or traps too. Anything but a trap of the core (a listener's error, an
+ * assertion of the debug build, anything a defineAllocator() callback threw, a RuntimeError
+ * included) passes through.
  */
 function corruptionFrom(core: CoreExports, name: string, error: unknown, subject: number): unknown {
-  if (!(error instanceof WebAssembly.RuntimeError)) return error;
+  if (!(error instanceof WebAssembly.RuntimeError) || isCallbackError(error)) return error;
   let address = subject >>> 0;
   try {
     if (name !== "validate" && core.validate() === Status.CORRUPTION) address = core.lastAddress() >>> 0;
