@@ -18,6 +18,7 @@ export { PAGE_SIZE, MAX_PAGES, MAX_ALIGN } from "./memory";
 export { PageCounter } from "./page";
 export { BUMP_START, BUMP_CAPACITY, BUMP_END, BUMP_SEAL, BUMP_SIZE, SEAL_KEY } from "./bump";
 export { destroy } from "./dispatch";
+export { RECORD_SIZE };
 export { ARENA_REGION, CHUNK_HEADER, ResetMode, CheckpointField, arenaInit, arenaReset, arenaCapacity, arenaCheckpoint,
   arenaRestore } from "./arena";
 export { FIXED_REGION, fixedInit, fixedReset, fixedEndIndex, fixedOwns } from "./fixed";

@@ -11,7 +11,7 @@ import { dupeThrough } from "./dupe";
 import { byteLength, checkAlign, checkOffset, DEFAULT_RAW_ALIGN, MAX_ALLOCATION_BYTES } from "./checks";
 import { AllocatorDeinitializedError, DetachedViewError, DoubleFreeError, HeapCorruptionError,
   InvalidFreeError, OutOfMemoryError, type DoubleFreeStacks } from "./errors";
-import { GpaFlag, MAX_ALIGN, Status } from "../bindings/abi.generated";
+import { GpaFlag, MAX_ALIGN, RECORD_SIZE, Status } from "../bindings/abi.generated";
 import { linearMemoryOf, type LinearMemory } from "../bindings/linear-memory";
 import { BumpFastPath } from "./bump-fast-path";
 import { ViewCache } from "./view-cache";
@@ -100,7 +100,7 @@ export class CoreAllocator<H extends object = object> {
    */
   child(handle: number, owner: string, regionOffset?: number): CoreAllocator<H> {
     if (this.linear.pendingGrowth) this.linear.flushGrowth();
-    if (handle === 0) throw new OutOfMemoryError(0, ` for the ${owner}'s state`);
+    if (handle === 0) throw new OutOfMemoryError(RECORD_SIZE, ` for the ${owner}'s record`);
     const allocator = new CoreAllocator(this.heap, this.core, this.linear, handle, owner, this);
     if (regionOffset !== undefined) allocator.region = (handle + regionOffset) >>> 2;
     return allocator;
