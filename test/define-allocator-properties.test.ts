@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { ArenaAllocator, MemoryPool, type ArenaCheckpoint, type ResetMode } from "../src/index";
 import { smallHeap } from "./support/heaps";
-import { scripted, throwing, type CallName } from "./support/scripted-allocator";
+import { scripted, throwing, type CallName, type Scripted } from "./support/scripted-allocator";
 
 type Step =
   | { op: "alloc"; bytes: number }
@@ -24,6 +24,31 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant("throw" as const), call: fc.constantFrom<CallName>("alloc", "resize", "free"), after: fc.integer({ min: 0, max: 3 }) }) },
 );
 
+/**
+ * Errors armed in `s`'s callbacks: arm() makes the `after`-th next call named `call` throw a new
+ * error; attempt() runs an operation and expects whatever it throws to be an armed error.
+ */
+function armedThrows(s: Scripted) {
+  const armed = new Set<unknown>();
+  return {
+    arm(call: CallName, after: number, label: string): void {
+      const error = new Error(label);
+      armed.add(error);
+      s.at(call, after, throwing(error));
+    },
+    attempt(operation: () => void): boolean {
+      try {
+        operation();
+        return true;
+      } catch (error) {
+        expect(armed.has(error)).toBe(true);
+        armed.delete(error);
+        return false;
+      }
+    },
+  };
+}
+
 describe("an arena over a defineAllocator() allocator whose callbacks throw at random", () => {
   it("stays whole: the same error, validate() clean, live bytes kept, everything given back at deinit", () => {
     fc.assert(fc.property(fc.boolean(), fc.array(step, { maxLength: 60 }), (refuseResize, steps) => {
@@ -35,38 +60,26 @@ describe("an arena over a defineAllocator() allocator whose callbacks throw at r
       // Live allocations since the last reset or restore, each filled with its own byte.
       let live: { ptr: number; bytes: number; fill: number }[] = [];
       let checkpoint: { at: ArenaCheckpoint; live: number } | undefined;
-      const armed = new Set<unknown>();
-      const attempt = (operation: () => void): boolean => {
-        try {
-          operation();
-          return true;
-        } catch (error) {
-          expect(armed.has(error)).toBe(true);
-          armed.delete(error);
-          return false;
-        }
-      };
+      const throws = armedThrows(s);
       steps.forEach((next, index) => {
         if (next.op === "throw") {
-          const error = new Error(`step ${index}`);
-          armed.add(error);
-          s.at(next.call, next.after, throwing(error));
+          throws.arm(next.call, next.after, `step ${index}`);
         } else if (next.op === "alloc") {
           const fill = index % 251;
-          attempt(() => {
+          throws.attempt(() => {
             const ptr = a.rawAlloc(next.bytes, 8);
             heap.u8.fill(fill, ptr, ptr + next.bytes);
             live.push({ ptr, bytes: next.bytes, fill });
           });
         } else if (next.op === "reset") {
-          attempt(() => arena.reset(next.mode));          // one that threw may have freed any of it
+          throws.attempt(() => arena.reset(next.mode));          // one that threw may have freed any of it
           live = [];
           checkpoint = undefined;
         } else if (next.op === "checkpoint") {
           checkpoint = { at: arena.checkpoint(), live: live.length };
         } else if (checkpoint !== undefined) {
           const { at, live: count } = checkpoint;
-          attempt(() => arena.restore(at));
+          throws.attempt(() => arena.restore(at));
           live = live.slice(0, count);
           checkpoint = undefined;
         }
@@ -77,7 +90,7 @@ describe("an arena over a defineAllocator() allocator whose callbacks throw at r
         }
       });
       // Each throw still armed fires at most once: deinit() is retried until it goes through.
-      while (!attempt(() => arena.deinit())) heap.validate();
+      while (!throws.attempt(() => arena.deinit())) heap.validate();
       expect([...s.live]).toEqual([]);
       heap.validate();
     }), { numRuns: 150 });
@@ -98,25 +111,13 @@ describe("a MemoryPool over a defineAllocator() allocator whose callbacks throw 
       const s = scripted(heap);
       const pool = new MemoryPool(s.a, "f64", 40);
       let items: Float64Array[] = [];
-      const armed = new Set<unknown>();
-      const attempt = (operation: () => void): boolean => {
-        try {
-          operation();
-          return true;
-        } catch (error) {
-          expect(armed.has(error)).toBe(true);
-          armed.delete(error);
-          return false;
-        }
-      };
+      const throws = armedThrows(s);
       steps.forEach((next, index) => {
         if (next.op === "throw") {
-          const error = new Error(`step ${index}`);
-          armed.add(error);
-          s.at(next.call, next.after, throwing(error));
+          throws.arm(next.call, next.after, `step ${index}`);
         } else if (next.op === "create") {
           for (let i = 0; i < next.count; i++) {
-            attempt(() => {
+            throws.attempt(() => {
               const item = pool.create();
               item.fill(index * 100 + i);
               items.push(item);
@@ -125,16 +126,16 @@ describe("a MemoryPool over a defineAllocator() allocator whose callbacks throw 
         } else if (next.op === "destroy") {
           for (const item of items.splice(0, next.count)) pool.destroy(item);
         } else if (next.op === "preheat") {
-          attempt(() => pool.preheat(next.count));
+          throws.attempt(() => pool.preheat(next.count));
         } else {
-          attempt(() => pool.reset(next.mode));
+          throws.attempt(() => pool.reset(next.mode));
           items = [];
         }
         heap.validate();
         expect(new Set(items.map((item) => item.byteOffset)).size).toBe(items.length);
         for (const item of items) expect(item[39]).toBe(item[0]);
       });
-      while (!attempt(() => pool.deinit())) heap.validate();
+      while (!throws.attempt(() => pool.deinit())) heap.validate();
       expect([...s.live]).toEqual([]);
       heap.validate();
     }), { numRuns: 150 });
