@@ -2,22 +2,12 @@
 // holds it (collected), never while an allocator it backs lives. Allocators written over others
 // (a FailingAllocator per run of checkAllocationFailures) leave nothing behind either.
 
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { ArenaAllocator, checkAllocationFailures, defineAllocator, type Heap } from "../src/index";
 import { coreAllocatorOf } from "../src/core-allocator";
 import { smallHeap } from "./support/heaps";
+import { collectGarbage } from "./support/collect-garbage";
 
-setFlagsFromString("--expose-gc");
-const gc = runInNewContext("gc") as () => void;
-
-async function collect(): Promise<void> {
-  for (let i = 0; i < 4; i++) {
-    gc();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-  }
-}
 
 /** How many allocators written in TypeScript `heap` still keeps callbacks for. */
 const definedCount = (heap: Heap): number => coreAllocatorOf(heap.pageAllocator, "page allocator").linear.definedAllocators.size;
@@ -38,7 +28,7 @@ describe("defineAllocator lifetime", () => {
     const calls = { alloc: 0 };
     for (let i = 0; i < 20; i++) counting(heap, calls);
     expect(definedCount(heap)).toBe(20);
-    await collect();
+    await collectGarbage();
     expect(definedCount(heap)).toBe(0);
     heap.validate();
   });
@@ -48,7 +38,7 @@ describe("defineAllocator lifetime", () => {
     const calls = { alloc: 0 };
     const arena = new ArenaAllocator(counting(heap, calls));
     arena.allocator().alloc("u8", 100);
-    await collect();
+    await collectGarbage();
     expect(definedCount(heap)).toBe(1);
     arena.allocator().alloc("u8", 1 << 20);
     expect(calls.alloc).toBe(2);
@@ -63,7 +53,7 @@ describe("defineAllocator lifetime", () => {
       for (let i = 0; i < 30; i++) arena.allocator().alloc("u8", 2000);
     });
     expect(definedCount(heap)).toBeGreaterThan(1);
-    await collect();
+    await collectGarbage();
     expect(definedCount(heap)).toBe(0);
     heap.validate();
   });

@@ -1,12 +1,11 @@
 // FixedBufferAllocator: Zig's semantics over a caller-owned buffer in a heap's memory.
 
 import { describe, expect, it } from "vitest";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import {
   ArenaAllocator, FixedBufferAllocator, InvalidFreeError, OutOfMemoryError, type Heap,
 } from "../src/index";
 import { smallHeap } from "./support/heaps";
+import { collectGarbage } from "./support/collect-garbage";
 
 function fixed(bytes: number, heap: Heap = smallHeap()) {
   const buffer = heap.pageAllocator.alloc("u8", bytes);
@@ -196,21 +195,12 @@ describe("FixedBufferAllocator", () => {
 });
 
 describe("FixedBufferAllocator lifetime", () => {
-  setFlagsFromString("--expose-gc");
-  const gc = runInNewContext("gc") as () => void;
-
-  async function collect(): Promise<void> {
-    for (let i = 0; i < 4; i++) {
-      gc();
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    }
-  }
 
   it("an allocator kept without its FixedBufferAllocator keeps allocating from its buffer after garbage collection", async () => {
     const heap = smallHeap();
     const buffer = heap.pageAllocator.alloc("u8", 4096);
     const a = new FixedBufferAllocator(buffer).allocator();
-    await collect();
+    await collectGarbage();
     // New allocators would take over a record the collected FixedBufferAllocator gave back.
     const others = [new ArenaAllocator(heap.pageAllocator), new ArenaAllocator(heap.pageAllocator)];
     const xs = a.alloc("u8", 100);
@@ -223,7 +213,7 @@ describe("FixedBufferAllocator lifetime", () => {
     const heap = smallHeap();
     const buffer = heap.pageAllocator.alloc("u8", 64 * 1024);
     const arena = new ArenaAllocator(new FixedBufferAllocator(buffer).allocator());
-    await collect();
+    await collectGarbage();
     const others = [new ArenaAllocator(heap.pageAllocator), new ArenaAllocator(heap.pageAllocator)];
     const xs = arena.allocator().alloc("u8", 100);
     expect(xs.byteOffset).toBeGreaterThanOrEqual(buffer.byteOffset);
