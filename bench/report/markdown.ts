@@ -82,7 +82,8 @@ export function resultsMarkdown(run: RunResult, targets: TargetResult[], readme:
       + `mitata ${env.mitata} · AssemblyScript ${env.assemblyscript} · TLSF peer: \`${TLSF_BUILD}\``,
     `Every figure is the median of ${rounds} rounds (each ≥ ${cpuTimeMs} ms and ≥ ${minSamples} samples, the mean `
       + `per operation); collections and peak memory are counted over ${gcWindowMs} ms more of each cell alone. `
-      + `How the figures are taken, and how to reproduce and profile them: [bench/README.md](${readme}).`,
+      + `How the figures are taken, and how to reproduce and profile them: [bench/README.md](${readme}). `
+      + "The hot path under every view strategy and on Node 26: [STRATEGIES.md](STRATEGIES.md) (`npm run bench:strategies`).",
     targetsSection(targets, readme),
     ...run.sections.map(section),
     "",
