@@ -6,7 +6,8 @@
 // alignment of 0 given to resize or free means "as allocated": views do not remember theirs.
 // `caller` is a reference to whoever asks (reference.ts).
 
-import { vtableOf, liveRecord, referenceOf } from "./records";
+import { vtableAddressOf, liveRecord, referenceOf } from "./records";
+import { VTable, isVTable } from "./vtable";
 import { Status, clearStatus, fail } from "./status";
 import { pageFirst } from "./page";
 import { pageAddress } from "./memory";
@@ -27,12 +28,27 @@ export function isPlausibleBlock(ptr: usize, len: usize, align: usize): bool {
 }
 
 /**
+ * The vtable `allocator`'s first word names, or 0 with CORRUPTION (naming the record) when it
+ * names none: a damaged record must not send a call through whatever its word points at (a
+ * vtable shifted by a few bytes reaches functions of the right signature in the wrong slots,
+ * remapInPlace calling itself without end among them).
+ */
+// @ts-ignore: decorator
+@inline function vtableOf(allocator: usize): VTable | null {
+  const address = vtableAddressOf(allocator);
+  if (isVTable(address)) return changetype<VTable>(address);
+  fail(Status.CORRUPTION, allocator);
+  return null;
+}
+
+/**
  * `len` bytes aligned to `align`, or 0 when out of memory. As in Zig, a zero-length allocation
  * gets `align` itself: a non-null address that must never be read.
  */
 export function alloc(allocator: usize, len: usize, align: usize, caller: usize): usize {
   if (len == 0) return align;
-  return vtableOf(allocator).alloc(allocator, len, align, caller);
+  const vtable = vtableOf(allocator);
+  return vtable == null ? 0 : vtable.alloc(allocator, len, align, caller);
 }
 
 /**
@@ -43,14 +59,16 @@ export function resize(allocator: usize, ptr: usize, len: usize, newLen: usize, 
   if (len == 0) return newLen == 0 ? Status.OK : Status.OUT_OF_MEMORY;
   if (newLen == 0) return free(allocator, ptr, len, align, caller);
   if (isBelowHeap(ptr)) return fail(Status.INVALID_FREE, ptr);
-  return vtableOf(allocator).resize(allocator, ptr, len, newLen, align, caller);
+  const vtable = vtableOf(allocator);
+  return vtable == null ? Status.CORRUPTION : vtable.resize(allocator, ptr, len, newLen, align, caller);
 }
 
 /** Frees [ptr, ptr + len), which `allocator` handed out with `align`. Length 0 is a no-op. */
 export function free(allocator: usize, ptr: usize, len: usize, align: usize, caller: usize): Status {
   if (len == 0) return Status.OK;
   if (isBelowHeap(ptr)) return fail(Status.INVALID_FREE, ptr);
-  return vtableOf(allocator).free(allocator, ptr, len, align, caller);
+  const vtable = vtableOf(allocator);
+  return vtable == null ? Status.CORRUPTION : vtable.free(allocator, ptr, len, align, caller);
 }
 
 /**
@@ -61,7 +79,9 @@ export function free(allocator: usize, ptr: usize, len: usize, align: usize, cal
 export function remap(allocator: usize, ptr: usize, len: usize, newLen: usize, align: usize, caller: usize): usize {
   clearStatus();
   if (len == 0 || newLen == 0 || isBelowHeap(ptr)) return resize(allocator, ptr, len, newLen, align, caller) == Status.OK ? ptr : 0;
-  const moved = vtableOf(allocator).remap(allocator, ptr, len, newLen, align, caller);
+  const vtable = vtableOf(allocator);
+  if (vtable == null) return 0;
+  const moved = vtable.remap(allocator, ptr, len, newLen, align, caller);
   // A remap has a resize's WebAssembly signature: through a damaged vtable entry, a resize's status
   // would pass for an address. Nothing implausible leaves the core.
   if (moved != 0 && !isPlausibleBlock(moved, newLen, max(align, 1))) {
@@ -95,12 +115,14 @@ export function realloc(allocator: usize, ptr: usize, len: usize, newLen: usize,
 
 /** Ends an allocator: gives back everything it holds, then its record. */
 export function destroy(allocator: usize): void {
-  vtableOf(allocator).deinit(allocator);
+  const vtable = vtableOf(allocator);
+  if (vtable != null) vtable.deinit(allocator);
 }
 
 /** Checks one allocator's own metadata. */
 export function validateAllocator(allocator: usize): Status {
-  return vtableOf(allocator).validate(allocator);
+  const vtable = vtableOf(allocator);
+  return vtable == null ? Status.CORRUPTION : vtable.validate(allocator);
 }
 
 // What an allocator calls its backing allocator with: the reference it keeps, which goes stale

@@ -13,7 +13,6 @@
 
 import { PAGE_SIZE } from "./memory";
 import { pageAlloc } from "./page";
-import { VTable } from "./vtable";
 import { GENERATION_MASK, LIBRARY, referenceTo, recordOfReference, generationOfReference } from "./reference";
 
 @unmanaged class RecordHeader {
@@ -37,8 +36,6 @@ let freeHead: usize = 0;
 /** The address of `record`'s vtable (0 for a free record). */
 // @ts-ignore: decorator
 @inline export function vtableAddressOf(record: usize): usize { return header(record).vtable; }
-// @ts-ignore: decorator
-@inline export function vtableOf(record: usize): VTable { return changetype<VTable>(header(record).vtable); }
 
 /** A zeroed record of the kind whose vtable is at `vtable`, registered as live; 0 if out of memory. */
 export function newRecord(vtable: usize): usize {

@@ -120,13 +120,49 @@ describe("sealed bump regions", () => {
   });
 });
 
-describe("a trap inside the core", () => {
-  it("surfaces as HeapCorruptionError naming the damaged record, with the trap as its cause", () => {
+describe("a damaged vtable word or vtable", () => {
+  it("a record whose vtable word names no vtable: HeapCorruptionError naming the record, before any call through it", () => {
     const heap = smallHeap();
     const outer = new ArenaAllocator(heap.pageAllocator);
     const inner = new ArenaAllocator(outer.allocator()).allocator();
-    // The inner record's vtable word, pointing past every vtable: the call through it traps.
     heap.u32[inner.handle / 4] = 0x7fff_0000;
+    let caught: unknown;
+    try {
+      inner.rawAlloc(64);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(HeapCorruptionError);
+    expect((caught as HeapCorruptionError).address).toBe(inner.handle);
+    expect(() => heap.validate()).toThrow(HeapCorruptionError);
+  });
+
+  for (const shift of [-8, -4, 4, 8]) {
+    it(`a fixed buffer whose vtable word is off by ${shift} bytes: resize and free are HeapCorruptionError, never a call through the wrong slots`, () => {
+      // A shift of -8 once sent resize to the previous kind's remap, which resizes through the
+      // record's vtable: it called itself until the stack ran out.
+      const heap = smallHeap();
+      const fba = new FixedBufferAllocator(heap.pageAllocator.alloc("u8", 4096));
+      const a = fba.allocator();
+      const first = a.alloc("u8", 100);
+      a.alloc("u8", 100);
+      heap.u32[a.handle / 4] += shift;
+      expect(() => a.resize(first, 50)).toThrow(HeapCorruptionError);
+      expect(() => a.free(first)).toThrow(HeapCorruptionError);
+      expect(() => heap.validate()).toThrow(HeapCorruptionError);
+    });
+  }
+});
+
+describe("a trap inside the core", () => {
+  it("surfaces as HeapCorruptionError naming the record called, with the trap as its cause", () => {
+    const heap = smallHeap();
+    const outer = new ArenaAllocator(heap.pageAllocator);
+    const inner = new ArenaAllocator(outer.allocator()).allocator();
+    // The alloc slot of the arenas' vtable (the first word it names), pointing past the function
+    // table: the inner arena's call to its backing arena traps.
+    const vtable = heap.u32[inner.handle / 4];
+    heap.u32[vtable / 4] = 0x7fff_0000;
     let caught: unknown;
     try {
       inner.rawAlloc(64);
@@ -138,6 +174,5 @@ describe("a trap inside the core", () => {
     expect(corruption.address).toBe(inner.handle);
     expect(corruption.message).toContain("trapped in alloc()");
     expect(corruption.cause).toBeInstanceOf(WebAssembly.RuntimeError);
-    expect(() => heap.validate()).toThrow(HeapCorruptionError);
   });
 });
