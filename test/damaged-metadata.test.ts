@@ -120,20 +120,29 @@ describe("sealed bump regions", () => {
   });
 });
 
+/** An arena over an arena over the pages of a small heap: the inner one's allocator. */
+function nestedArenas() {
+  const heap = smallHeap();
+  const outer = new ArenaAllocator(heap.pageAllocator);
+  return { heap, inner: new ArenaAllocator(outer.allocator()).allocator() };
+}
+
+/** The HeapCorruptionError `fn` throws, failing the test if it throws anything else or nothing. */
+function corruptionThrownBy(fn: () => unknown): HeapCorruptionError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(HeapCorruptionError);
+    return error as HeapCorruptionError;
+  }
+  throw new Error("expected a HeapCorruptionError");
+}
+
 describe("a damaged vtable word or vtable", () => {
   it("a record whose vtable word names no vtable: HeapCorruptionError naming the record, before any call through it", () => {
-    const heap = smallHeap();
-    const outer = new ArenaAllocator(heap.pageAllocator);
-    const inner = new ArenaAllocator(outer.allocator()).allocator();
+    const { heap, inner } = nestedArenas();
     heap.u32[inner.handle / 4] = 0x7fff_0000;
-    let caught: unknown;
-    try {
-      inner.rawAlloc(64);
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(HeapCorruptionError);
-    expect((caught as HeapCorruptionError).address).toBe(inner.handle);
+    expect(corruptionThrownBy(() => inner.rawAlloc(64)).address).toBe(inner.handle);
     expect(() => heap.validate()).toThrow(HeapCorruptionError);
   });
 
@@ -156,21 +165,12 @@ describe("a damaged vtable word or vtable", () => {
 
 describe("a trap inside the core", () => {
   it("surfaces as HeapCorruptionError naming the record called, with the trap as its cause", () => {
-    const heap = smallHeap();
-    const outer = new ArenaAllocator(heap.pageAllocator);
-    const inner = new ArenaAllocator(outer.allocator()).allocator();
+    const { heap, inner } = nestedArenas();
     // The alloc slot of the arenas' vtable (the first word it names), pointing past the function
     // table: the inner arena's call to its backing arena traps.
     const vtable = heap.u32[inner.handle / 4];
     heap.u32[vtable / 4] = 0x7fff_0000;
-    let caught: unknown;
-    try {
-      inner.rawAlloc(64);
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(HeapCorruptionError);
-    const corruption = caught as HeapCorruptionError;
+    const corruption = corruptionThrownBy(() => inner.rawAlloc(64));
     expect(corruption.address).toBe(inner.handle);
     expect(corruption.message).toContain("trapped in alloc()");
     expect(corruption.cause).toBeInstanceOf(WebAssembly.RuntimeError);
