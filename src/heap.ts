@@ -10,7 +10,7 @@ import { HeapCorruptionError, OutOfMemoryError } from "./errors";
 import { byteLength } from "./checks";
 import { instantiateCore, instantiateCoreSync, type CoreInstance, type CoreOptions } from "../bindings/instantiate";
 import { supportedViewStrategies, linearMemoryOf, type GrowListener, type ViewStrategy } from "../bindings/linear-memory";
-import { defaultViewStrategy, INITIAL_BYTES, PLAIN_INITIAL_BYTES } from "./default-strategy";
+import { DEFAULT_VIEW_STRATEGY, INITIAL_BYTES, PLAIN_INITIAL_BYTES } from "./default-strategy";
 import { MAX_PAGES, PAGE_SIZE, PageCounter, Status } from "../bindings/abi.generated";
 
 export type { ViewStrategy, GrowListener, AllocOptions };
@@ -64,13 +64,16 @@ export interface Allocator {
 
 export interface HeapOptions {
   /**
-   * Memory to start with, rounded up to whole pages. Default 1 MiB, or 32 MiB under "plain"
-   * (growth detaches views there); pages never touched cost no resident memory.
+   * Memory to start with, rounded up to whole pages. Default 32 MiB under "plain" (growth
+   * detaches views there), 1 MiB under the others; pages never touched cost no resident memory.
    */
   initialBytes?: number;
   /** Memory never grows past this; rounded up to pages. Default 2 GiB; at most 4 GiB − 64 KiB. */
   maximumBytes?: number;
-  /** Force a view strategy instead of the best the platform supports. */
+  /**
+   * Force a view strategy instead of the default, "plain": "shared" to share the heap with
+   * workers, "resizable" or "shared" for views that must survive growth (see default-strategy.ts).
+   */
   viewStrategy?: ViewStrategy;
 }
 
@@ -220,7 +223,7 @@ function resolveOptions(options: HeapOptions): CoreOptions {
   const maximumPages = pagesOf(options.maximumBytes ?? 2 ** 31, "maximumBytes");
   if (maximumPages === 0) throw new RangeError(`maximumBytes must be at least ${PAGE_SIZE}, got ${options.maximumBytes}`);
   const supported = supportedViewStrategies();
-  const strategy = options.viewStrategy ?? defaultViewStrategy(supported);
+  const strategy = options.viewStrategy ?? DEFAULT_VIEW_STRATEGY;
   if (!(["resizable", "shared", "plain"] as unknown[]).includes(strategy)) {
     throw new TypeError(`viewStrategy must be "resizable", "shared" or "plain", got ${String(strategy)}`);
   }

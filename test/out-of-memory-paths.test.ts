@@ -129,7 +129,7 @@ function exhaust({ a, heap }: Subject, huge: number): void {
 
 describe.each(KINDS)("out of memory for real: %s", (_name, make) => {
   it("on a heap of 1 MiB: every allocating call fails cleanly, and the allocator is usable after", () => {
-    const subject = make(Heap.create({ initialBytes: PAGE, maximumBytes: MiB }), 256 * 1024);
+    const subject = make(smallHeap({ maximumBytes: MiB }), 256 * 1024);
     exhaust(subject, 2 * MiB);
     workload(subject.a);
     subject.end();

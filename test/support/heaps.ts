@@ -6,9 +6,15 @@ import { ArenaAllocator, Heap, type HeapOptions, type ViewStrategy, type KindNam
 export const MiB = 1 << 20;
 export const PAGE = 65536;
 
-/** A heap small enough that many can exist at once: 64 KiB to start, 64 MiB at most. */
+/**
+ * A heap small enough that many can exist at once: 64 KiB to start, 64 MiB at most. It grows
+ * often, so its views must survive growth: it takes the best strategy that never detaches them
+ * ("resizable" or "shared"), since the suites that use it hold views across allocations, as Zig's
+ * tests hold slices. The default strategy, "plain", has suites of its own (views-growth,
+ * detach-warning, on-grow).
+ */
 export function smallHeap(options: HeapOptions = {}): Heap {
-  return Heap.create({ initialBytes: PAGE, maximumBytes: 64 * MiB, ...options });
+  return Heap.create({ initialBytes: PAGE, maximumBytes: 64 * MiB, viewStrategy: NON_DETACHING, ...options });
 }
 
 /** An arena on the page allocator of `heap` (a fresh small heap by default), and its allocator. */
@@ -35,6 +41,9 @@ export function availableStrategies(): ViewStrategy[] {
     }
   });
 }
+
+/** The best strategy whose growth detaches no view: "resizable" where it exists, else "shared". */
+export const NON_DETACHING: ViewStrategy = availableStrategies()[0];
 
 export const nodeMajor = Number(process.versions.node.split(".")[0]);
 
