@@ -6,8 +6,8 @@
 //   │ start │ capacity │ end  │ seal │   allocations occupy [start, start + end)
 //   └───────┴──────────┴──────┴──────┘   seal == start ^ capacity ^ end ^ SEAL_KEY
 //
-// Contract: each method either does exactly what the core's bumpAlloc, bumpFree or bumpResize
-// would do with the same arguments, writing `end` and the seal as the core would, or does nothing
+// Contract: each method either does exactly what the core's bumpAlloc, bumpFree, bumpResize or
+// bumpClear would do with the same arguments, writing `end` and the seal as the core would, or does nothing
 // and says so, and the caller then makes the core call. It keeps no copy of the region (memory is
 // the only state), so core calls and fast-path calls mix freely on one allocator. Anything that is
 // not the plain case (a zero length, an address below the heap, a seal that does not match, a
@@ -58,6 +58,21 @@ export class BumpFastPath {
     words[at + END] = newEnd;
     words[at + SEAL] = seal ^ end ^ newEnd;
     return aligned;
+  }
+
+  /**
+   * Forgets every allocation of the region at word `at`, as the core's bumpClear does: `end`
+   * becomes 0 and the seal is written for the words as they are. False (nothing done) for a region
+   * whose words cannot be read, which the core then clears.
+   */
+  clear(at: number): boolean {
+    const words = this.linear.words;
+    const start = words[at + START];
+    const capacity = words[at + CAPACITY];
+    if (start === undefined || capacity === undefined) return false;
+    words[at + END] = 0;
+    words[at + SEAL] = start ^ capacity ^ SEAL_KEY;
+    return true;
   }
 
   /**

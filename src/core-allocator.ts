@@ -141,6 +141,15 @@ export class CoreAllocator<H extends object = object> {
   }
 
   /**
+   * Forgets every allocation in this allocator's bump region, in JavaScript when it can: true if
+   * done, false for an allocator without a region or one whose words cannot be read (the core's
+   * own clear is then the caller's to make).
+   */
+  clearRegion(): boolean {
+    return this.region !== 0 && this.bump.clear(this.region);
+  }
+
+  /**
    * Fills this allocator's bump region with `byte`: the bytes handed out since it was opened, or
    * (`wholeCapacity`) all of it. Nothing for an allocator without a region or with a damaged one.
    */

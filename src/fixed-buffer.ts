@@ -65,7 +65,9 @@ export class FixedBufferAllocator {
    * with recycled views the allocation at the same position may hand out the same object again.
    */
   reset(): void {
-    this.fixed.core.fixedReset(this.fixed.liveHandle());
+    const handle = this.fixed.liveHandle();
+    // Zig's reset is one store: so is this one, in the region's words (bump-fast-path.ts).
+    if (!this.fixed.clearRegion()) this.fixed.core.fixedReset(handle);
     this.fixed.restartViews();
   }
 

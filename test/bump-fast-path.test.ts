@@ -90,7 +90,10 @@ function apply(twin: Twin, kind: BumpKind, live: Live, op: Op): unknown {
     }
     case "reset":
       live.length = 0;
-      return kind === "arena" ? twin.core.arenaReset(a.handle, op.mode, op.limit) : twin.core.fixedReset(a.handle);
+      if (kind === "arena") return twin.core.arenaReset(a.handle, op.mode, op.limit);
+      // FixedBufferAllocator.reset(): the fast twin clears its region in JavaScript.
+      if (!a.clearRegion()) twin.core.fixedReset(a.handle);
+      return "reset";
     case "grow":
       forceGrowth(twin.heap);
       return twin.heap.memory.buffer.byteLength;
@@ -229,6 +232,34 @@ describe("the bump fast path across growth and beside core calls", () => {
 });
 
 describe("the bump fast path defers to the core for everything else", () => {
+  it.each(strategies)("a fixed buffer's reset (%s) clears its region in JavaScript exactly as the core does, damaged words included", (strategy) => {
+    const fast = makeTwin("fixed", strategy, true);
+    const slow = makeTwin("fixed", strategy, false);
+    for (const twin of [fast, slow]) twin.allocator.rawAlloc(100, 8);
+    expect(fast.allocator.clearRegion()).toBe(true);
+    expect(slow.allocator.clearRegion()).toBe(false);
+    slow.core.fixedReset(slow.allocator.handle);
+    expectSameState(fast, slow);
+    expect(regionWords(fast)[2]).toBe(0);
+    // The core's clear reseals whatever the words are; so does the fast path's.
+    for (const twin of [fast, slow]) twin.heap.u32[(twin.region >>> 2) + 1] -= 64;   // capacity
+    expect(fast.allocator.clearRegion()).toBe(true);
+    slow.core.fixedReset(slow.allocator.handle);
+    expect(regionWords(fast)).toEqual(regionWords(slow));
+    expect(fast.allocator.rawAlloc(8, 8)).toBe(slow.allocator.rawAlloc(8, 8));
+  });
+
+  it("FixedBufferAllocator.reset() through the public API: the buffer is free again and views are recycled", () => {
+    const heap = smallHeap();
+    const fba = new FixedBufferAllocator(heap.pageAllocator.alloc("u8", 1024));
+    const a = fba.allocator();
+    const first = a.alloc("f32", 16);
+    fba.reset();
+    expect(fba.endIndex).toBe(0);
+    expect(a.alloc("f32", 16)).toBe(first);
+    heap.validate();
+  });
+
   it.each(cases)("%s (%s): a region whose end was overwritten is refused by the core with HeapCorruptionError, unchanged", (kind, strategy) => {
     const twin = makeTwin(kind, strategy, true);
     const a = twin.allocator;
