@@ -24,7 +24,7 @@ export interface PlatformRun {
 export interface Machine { cpu: string; cores: number; node: string; chromium: string; command: string; startedAt: string; seconds: number; quick: boolean; rounds: number; commit: string }
 
 const COLOURS: Record<string, string> = {
-  idiomatic: "#999999", arena: "#0072B2", recycled: "#56B4E9", withArena: "#009E73", jsBump: "#555555", preallocated: "#E69F00",
+  idiomatic: "#999999", arena: "#0072B2", recycled: "#56B4E9", scratch: "#CC79A7", withArena: "#009E73", jsBump: "#555555", preallocated: "#E69F00",
 };
 
 export const runName = (run: PlatformRun) => `${run.platform === "node" ? "Node" : "Chromium"} ${run.version}, "${run.strategy}"`;
@@ -104,8 +104,8 @@ export function targets(run: PlatformRun): Target[] {
   const platform = runName(run);
   const find = (workload: string) => run.workloads?.find((w) => w.id === workload);
   const variant = (workload: string, id: string) => find(workload)?.variants.find((v) => v.id === id);
-  const arenaIds = ["arena", "recycled"] as const;
-  const name = (id: string) => (id === "arena" ? "arena" : "arena (recycled views)");
+  const arenaIds = ["arena", "recycled", "scratch"] as const;
+  const name = (id: string) => (id === "arena" ? "arena" : id === "recycled" ? "arena (recycled views)" : "fixed buffer reset per entity / block");
   const push = (workload: string, target: string, value: number | null | undefined, pass: (v: number) => boolean, show: (v: number) => string, why?: string) =>
     out.push({ workload, target, platform, measured: value === null || value === undefined ? (why ?? "—") : show(value), met: value === null || value === undefined ? null : pass(value) });
   const unavailable = (workload: string, id: string) => variant(workload, id)?.unavailable ?? variant(workload, id)?.error;

@@ -1,11 +1,11 @@
 // The variants of each real-library workload, over one heap: idiomatic code, the arena without and
-// with recycled views, withArena per frame, the ten-line JavaScript bump, and the hand-preallocated
-// floor. Each variant owns its state (world, output), so that every variant computes the same
+// with recycled views, a fixed buffer reset per entity or block (recycling too), withArena per
+// frame, the ten-line JavaScript bump, and the hand-preallocated floor. Each variant owns its state (world, output), so that every variant computes the same
 // result after the same number of frames.
 
-import { ArenaAllocator, withArena, type Allocator, type Heap } from "wasm-arena";
-import { createWorld, ENTITIES, frameArena, frameIdiomatic, INSTANCE_FLOATS, worldChecksum } from "../../examples/gl-matrix-frame";
-import { createFilter, createSignal, filterArena, filterIdiomatic, outputChecksum } from "../../examples/fft-block-filter";
+import { ArenaAllocator, FixedBufferAllocator, withArena, type Allocator, type Heap } from "wasm-arena";
+import { createWorld, ENTITIES, ENTITY_SCRATCH_BYTES, frameArena, frameIdiomatic, frameScratch, INSTANCE_FLOATS, worldChecksum } from "../../examples/gl-matrix-frame";
+import { blockScratchBytes, createFilter, createSignal, filterArena, filterIdiomatic, filterScratch, outputChecksum } from "../../examples/fft-block-filter";
 import { frameJsBump, framePreallocated } from "./gl-frame-floors";
 import { filterJsBump, filterPreallocated, preallocate } from "./fft-floors";
 import { JsBump } from "./js-bump";
@@ -19,6 +19,7 @@ export const VARIANTS = {
   idiomatic: "idiomatic (create() / new Float64Array)",
   arena: "arena, no recycled views",
   recycled: "arena, recycled views",
+  scratch: "fixed buffer reset per entity / block",
   withArena: "withArena per frame",
   jsBump: "ten-line JS bump",
   preallocated: "hand-preallocated (floor)",
@@ -115,6 +116,11 @@ export function glMatrixWorkload(heap: Heap, uploadFor: UploadFor): Workload {
       make("idiomatic", () => { const world = createWorld(); return { world, frame: () => frameIdiomatic(world) }; }),
       make("arena", arenaRun(arenaWith(heap, false))),
       make("recycled", arenaRun(arenaWith(heap, true))),
+      make("scratch", () => {
+        const world = heapWorld();
+        const scratch = new FixedBufferAllocator(heap.pageAllocator.alloc("u8", ENTITY_SCRATCH_BYTES));
+        return { world, frame: () => frameScratch(world, scratch) };
+      }),
       make("withArena", () => {
         const world = heapWorld();
         const body = (scratch: Allocator) => frameArena(world, scratch);
@@ -158,6 +164,11 @@ export function fftWorkload(heap: Heap, n: number): Workload {
       make("idiomatic", () => { const filter = createFilter(n); return (output) => filterIdiomatic(filter, input, output); }),
       make("arena", arenaRun(plain), arenaReuse(plain)),
       make("recycled", arenaRun(recycling), arenaReuse(recycling)),
+      make("scratch", () => {
+        const filter = createFilter(n);
+        const scratch = new FixedBufferAllocator(heap.pageAllocator.alloc("u8", blockScratchBytes(n)));
+        return (output) => filterScratch(filter, input, output, scratch);
+      }),
       make("withArena", () => {
         const filter = createFilter(n);
         return (output) => withArena(heap.pageAllocator, (scratch) => filterArena(filter, input, output, scratch));
