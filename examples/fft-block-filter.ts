@@ -79,14 +79,15 @@ export function filterIdiomatic(filter: BlockFilter, input: Float64Array, output
 
 /**
  * The same filter with its temporaries from `scratch`, an arena the caller resets after the pass;
- * `beforeBlock`, if given, runs before each block's first allocation.
+ * `blockScope`, if given, is reset before each block's first allocation (filterScratch passes the
+ * fixed buffer `scratch` comes from).
  */
 export function filterArena(filter: BlockFilter, input: Float64Array, output: Float64Array, scratch: Allocator,
-  beforeBlock?: () => void): void {
+  blockScope?: { reset(): void }): void {
   const { fft, n, window, response } = filter;
   output.fill(0);
   for (let start = 0; start + n <= input.length; start += n >> 1) {
-    beforeBlock?.();
+    blockScope?.reset();
     const windowed = scratch.alloc("f64", n);
     for (let i = 0; i < n; i++) windowed[i] = input[start + i] * window[i];
     const spectrum = scratch.alloc("f64", 2 * n);
@@ -113,7 +114,7 @@ export const blockScratchBytes = (n: number): number => 56 * n;
  * `output` before the next).
  */
 export function filterScratch(filter: BlockFilter, input: Float64Array, output: Float64Array, scratch: FixedBufferAllocator): void {
-  filterArena(filter, input, output, scratch.allocator(), () => scratch.reset());
+  filterArena(filter, input, output, scratch.allocator(), scratch);
 }
 
 /** A weighted sum of the output. */

@@ -118,14 +118,15 @@ export function frameIdiomatic(world: World): number {
 
 /**
  * The same frame with its temporaries from `scratch`, an arena the caller resets after the frame;
- * `beforeEntity`, if given, runs before each entity's first allocation.
+ * `entityScope`, if given, is reset before each entity's first allocation (frameScratch passes the
+ * fixed buffer `scratch` comes from).
  */
-export function frameArena(world: World, scratch: Allocator, beforeEntity?: () => void): number {
+export function frameArena(world: World, scratch: Allocator, entityScope?: { reset(): void }): number {
   const { entities, target, viewProjection, instances, dt } = world;
   let visible = 0;
   for (let i = 0; i < entities.length; i++) {
     const e = entities[i];
-    beforeEntity?.();
+    entityScope?.reset();
     const toTarget = scratch.alloc("f32", 3);
     vec3.subtract(toTarget, target, e.position);
     const desired = scratch.alloc("f32", 3);
@@ -164,7 +165,7 @@ export function frameArena(world: World, scratch: Allocator, beforeEntity?: () =
  * `instances` and the entity's own vectors), so the frame needs one entity's bytes, not 10,000's.
  */
 export function frameScratch(world: World, scratch: FixedBufferAllocator): number {
-  return frameArena(world, scratch.allocator(), () => scratch.reset());
+  return frameArena(world, scratch.allocator(), scratch);
 }
 
 /** A sum over the visible instances and every entity's state, weighted by position. */

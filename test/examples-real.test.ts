@@ -37,7 +37,7 @@ describe("examples/gl-matrix-frame.ts", () => {
     const views = new Set<object>();
     const a = scratch.allocator();
     const noting = Object.create(a, { alloc: { value: (kind: "f32", n: number) => { const view = a.alloc(kind, n); views.add(view); return view; } } });
-    frameArena(perEntity, noting, () => scratch.reset());
+    frameArena(perEntity, noting, scratch);
     expect(views.size).toBe(11);
     heap.validate();
   });
