@@ -7,12 +7,13 @@
 //   └───────┴──────────┴──────┴──────┘   seal == start ^ capacity ^ end ^ SEAL_KEY
 //
 // Contract: each method either does exactly what the core's bumpAlloc, bumpFree, bumpResize or
-// bumpClear would do with the same arguments, writing `end` and the seal as the core would, or does nothing
-// and says so, and the caller then makes the core call. It keeps no copy of the region (memory is
-// the only state), so core calls and fast-path calls mix freely on one allocator. Anything that is
-// not the plain case (a zero length, an address below the heap, a seal that does not match, a
-// request that does not fit) goes to the core, which decides and reports errors; a region whose
-// words cannot be read (memory grew without the core announcing it) does too.
+// bumpClear would do with the same arguments, writing `end` and the seal as the core would, or
+// does nothing and says so, and the caller then makes the core call. It keeps no copy of the
+// region (memory is the only state), so core calls and fast-path calls mix freely on one
+// allocator. Anything that is not the plain case (a zero length, an address below the heap, a seal
+// that does not match, a request that does not fit) goes to the core, which decides and reports
+// errors; a region whose words cannot be read (memory grew without the core announcing it) does
+// too.
 //
 // Under "shared" every thread has its own instance; an allocator still belongs to one thread, as
 // its region has no lock.

@@ -1,7 +1,8 @@
 // The variants of each real-library workload, over one heap: idiomatic code, the arena without and
 // with recycled views, a fixed buffer reset per entity or block (recycling too), withArena per
-// frame, the ten-line JavaScript bump, and the hand-preallocated floor. Each variant owns its state (world, output), so that every variant computes the same
-// result after the same number of frames.
+// frame, the ten-line JavaScript bump, and the hand-preallocated floor. Each variant owns its
+// state (world, output), so that every variant computes the same result after the same number
+// of frames.
 
 import { ArenaAllocator, FixedBufferAllocator, withArena, type Allocator, type Heap } from "wasm-arena";
 import { createWorld, ENTITIES, ENTITY_SCRATCH_BYTES, frameArena, frameIdiomatic, frameScratch, INSTANCE_FLOATS, worldChecksum } from "../../examples/gl-matrix-frame";
