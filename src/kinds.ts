@@ -45,16 +45,31 @@ export const KINDS: Readonly<Record<KindName, KindInfo>> = {
 
 const byConstructor = new Map<unknown, KindInfo>(Object.values(KINDS).map((k) => [k.ctor, k]));
 
-/** The kind `kind` names; TypeError for anything else. */
+// The kinds alloc() is called with most, for kindInfo()'s first switch: module constants, so that
+// each case is a compare and a load.
+const F64 = KINDS.f64, F32 = KINDS.f32, I32 = KINDS.i32, U32 = KINDS.u32, U8 = KINDS.u8;
+
+/**
+ * The kind `kind` names; TypeError for anything else. Inlined into alloc() at every call site the
+ * engine inlines alloc() into, so its bytecode counts against the caller's inlining budget: the
+ * common kinds are one short switch, everything else one call.
+ */
 export function kindInfo(kind: ElementKind): KindInfo {
   // A switch of constant names compiles to a few pointer compares, where a keyed load from KINDS
   // turns megamorphic as soon as one call site sees several kinds.
   switch (kind) {
-    case "f64": return KINDS.f64;
-    case "i32": return KINDS.i32;
-    case "u8": return KINDS.u8;
-    case "f32": return KINDS.f32;
-    case "u32": return KINDS.u32;
+    case "f64": return F64;
+    case "f32": return F32;
+    case "i32": return I32;
+    case "u32": return U32;
+    case "u8": return U8;
+  }
+  return otherKind(kind);
+}
+
+/** kindInfo() of a kind outside its first switch. */
+function otherKind(kind: ElementKind): KindInfo {
+  switch (kind) {
     case "i8": return KINDS.i8;
     case "u8c": return KINDS.u8c;
     case "i16": return KINDS.i16;
