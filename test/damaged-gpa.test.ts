@@ -93,4 +93,19 @@ describe("damaged GPA metadata", () => {
     expect(more).not.toContain(live);
     expect(heap.u8.subarray(live!, live! + 64).every((byte) => byte === 0x5c)).toBe(true);
   });
+
+  it("a quarantine count beyond the ring's capacity is refused, where releasing slot after slot would run 2^32 times", () => {
+    const heap = smallHeap();
+    const gpa = new GeneralPurposeAllocator({ heap, safety: true });
+    const a = gpa.allocator();
+    const blocks = Array.from({ length: 13 }, () => a.rawAlloc(64));
+    const before = heap.u32.slice();
+    for (const block of blocks) a.rawFree(block, 64);
+    const counts = wordsHolding(heap, 13, a.handle, a.handle + 256).filter((at) => before[at / 4] !== 13);
+    expect(counts).toHaveLength(1);
+    heap.u32[counts[0] / 4] = 0xffffffc2;
+    // A class with no slab yet: the GPA would first give held slots back until one has room.
+    expect(() => a.rawAlloc(2048)).toThrow(HeapCorruptionError);
+    expect(() => heap.validate()).toThrow(HeapCorruptionError);
+  });
 });
