@@ -94,6 +94,17 @@ describe("damaged GPA metadata", () => {
     expect(heap.u8.subarray(live!, live! + 64).every((byte) => byte === 0x5c)).toBe(true);
   });
 
+  it("a free slot linked to itself (safety off, the link in the slot) is handed out once, not twice", () => {
+    const heap = smallHeap();
+    const a = new GeneralPurposeAllocator({ heap, safety: false }).allocator();
+    const [x, y] = [a.rawAlloc(64), a.rawAlloc(64)];
+    a.rawFree(y, 64);
+    a.rawFree(x, 64);
+    heap.u32[x / 4] = x;
+    expect(a.rawAlloc(64)).toBe(x);
+    expect(a.rawAlloc(64)).not.toBe(x);
+  });
+
   it("a quarantine count beyond the ring's capacity is refused, where releasing slot after slot would run 2^32 times", () => {
     const heap = smallHeap();
     const gpa = new GeneralPurposeAllocator({ heap, safety: true });

@@ -193,9 +193,10 @@ export function slabFormat(slab: usize, c: u32, safe: bool): void {
 
 /**
  * Takes a slot from `slab`, which must not be full: the last one freed, else a fresh one; 0 when
- * the header is damaged (a bump off the slab's slot boundaries, or below slots in use). A free-list link that leaves the
- * handed-out slots is damaged too: the rest of the list is dropped rather than hand out memory
- * another block may hold (validate() reports the damage).
+ * the header is damaged (a bump off the slab's slot boundaries, or below slots in use). A
+ * free-list link that leaves the handed-out slots, or links a slot to itself, is damaged too: the
+ * rest of the list is dropped rather than hand out memory another block may hold (validate()
+ * reports the damage).
  */
 // @ts-ignore: decorator
 @inline export function slabPop(slab: usize): usize {
@@ -203,7 +204,8 @@ export function slabFormat(slab: usize, c: u32, safe: bool): void {
   let slot = slabFreeHead(slab);
   if (slot != 0 && isListable(slab, slot)) {
     const next: usize = load<u32>(linkAt(slab, slot));
-    store<u32>(slab + FREE, next != 0 && isListable(slab, next) ? next : 0);
+    // A slot linked to itself would be handed out again by the next pop.
+    store<u32>(slab + FREE, next != 0 && next != slot && isListable(slab, next) ? next : 0);
   } else {
     slot = slabBump(slab);
     const size = slabSize(slab);
