@@ -105,18 +105,26 @@ describe("damaged GPA metadata", () => {
     expect(a.rawAlloc(64)).not.toBe(x);
   });
 
-  it("a quarantine count beyond the ring's capacity is refused, where releasing slot after slot would run 2^32 times", () => {
-    const heap = smallHeap();
-    const gpa = new GeneralPurposeAllocator({ heap, safety: true });
-    const a = gpa.allocator();
-    const blocks = Array.from({ length: 13 }, () => a.rawAlloc(64));
-    const before = heap.u32.slice();
-    for (const block of blocks) a.rawFree(block, 64);
-    const counts = wordsHolding(heap, 13, a.handle, a.handle + 256).filter((at) => before[at / 4] !== 13);
-    expect(counts).toHaveLength(1);
-    heap.u32[counts[0] / 4] = 0xffffffc2;
-    // A class with no slab yet: the GPA would first give held slots back until one has room.
-    expect(() => a.rawAlloc(2048)).toThrow(HeapCorruptionError);
-    expect(() => heap.validate()).toThrow(HeapCorruptionError);
-  });
+  // The quarantine is `table | oldest | count` (gpa/quarantine.ts): the ring's address is two words
+  // before the count.
+  for (const [what, damage] of [
+    ["a count beyond the ring's capacity", (count: number) => [count, 0xffffffc2]],
+    ["held slots with no ring", (count: number) => [count - 8, 0]],
+  ] as const) {
+    it(`a quarantine with ${what} is refused, where releasing slot after slot until none is held would not end`, () => {
+      const heap = smallHeap();
+      const gpa = new GeneralPurposeAllocator({ heap, safety: true });
+      const a = gpa.allocator();
+      const blocks = Array.from({ length: 13 }, () => a.rawAlloc(64));
+      const before = heap.u32.slice();
+      for (const block of blocks) a.rawFree(block, 64);
+      const counts = wordsHolding(heap, 13, a.handle, a.handle + 256).filter((at) => before[at / 4] !== 13);
+      expect(counts).toHaveLength(1);
+      const [at, value] = damage(counts[0]);
+      heap.u32[at / 4] = value;
+      // A class with no slab yet: the GPA would first give held slots back until one has room.
+      expect(() => a.rawAlloc(2048)).toThrow(HeapCorruptionError);
+      expect(() => heap.validate()).toThrow(HeapCorruptionError);
+    });
+  }
 });

@@ -31,7 +31,7 @@ import { backingAlloc, backingResize, backingFree } from "../dispatch";
 import { CLASS_COUNT, MAX_SMALL, SLAB_SIZE, classFor, classSize, slabOf, slabFormat,
   slabPop, slabPush, slabIsFull, slabUsed, slabClass, slabSize, slabBump, slabCapacity, slotIndex, metaAt,
   metaInUse, metaIsUsed, metaLen, metaAlign, ringPushFront, ringUnlink, slabNext, log2, couldBeSlot, isSlabOf, isEmptySlab, isHeldSlot, META_HELD } from "./slab";
-import { QUARANTINE_SIZE, quarantineCount, quarantineIntact, quarantineReady, quarantineHold, quarantineRelease, quarantineEnd } from "./quarantine";
+import { QUARANTINE_SIZE, quarantineIntact, quarantineReady, quarantineHold, quarantineRelease, quarantineEnd } from "./quarantine";
 import { EntryKind, DIRECTORY_SIZE, dirFind, dirReserve, dirPut, dirRemove, dirRelease, entryKey, entryLen,
   entryKind, entryDetail, entrySet } from "./directory";
 
@@ -172,8 +172,9 @@ function newSlab(gpa: usize, c: u32): usize {
     fail(Status.CORRUPTION, quarantine);
     return 0;
   }
-  while (safe && quarantineCount(quarantine) != 0 && spareOf(gpa) == 0) {
+  while (safe && spareOf(gpa) == 0) {
     const slot = quarantineRelease(quarantine);
+    if (slot == 0) break;
     if (isHeldSlot(slot)) smallFree(gpa, slot);
     const first: usize = load<u32>(headOf(gpa, c));
     if (first != 0 && !slabIsFull(first)) return first;

@@ -70,17 +70,19 @@ export function quarantineHold(quarantine: usize, slot: usize): usize {
 }
 
 /**
- * Whether the quarantine's words are ones it could have written: a count above CAPACITY is
- * damage, and every loop that releases slots until none is held would run 2^32 times on it.
+ * Whether the quarantine's words are ones it could have written: a count above CAPACITY, or slots
+ * held with no ring to hold them in, is damage (a loop releasing slots until none is held would
+ * run 2^32 times on the one, forever on the other).
  */
 export function quarantineIntact(quarantine: usize): bool {
-  return at(quarantine).count <= CAPACITY;
+  const q = at(quarantine);
+  return q.count <= CAPACITY && (q.table != 0 || q.count == 0);
 }
 
 /** Takes the oldest held slot out of the quarantine; 0 if none is held, or if it is damaged. */
 export function quarantineRelease(quarantine: usize): usize {
   const q = at(quarantine);
-  if (q.count == 0 || !quarantineIntact(quarantine) || q.table == 0) return 0;
+  if (q.count == 0 || !quarantineIntact(quarantine)) return 0;
   const slot = load<u32>(slotAt(quarantine, q.oldest));
   q.oldest = (q.oldest + 1) % CAPACITY;
   q.count--;
