@@ -11,9 +11,9 @@ import { dupeThrough } from "./dupe";
 import { byteLength, checkAlign, checkOffset, DEFAULT_RAW_ALIGN, MAX_ALLOCATION_BYTES } from "./checks";
 import { AllocatorDeinitializedError, DetachedViewError, DoubleFreeError, HeapCorruptionError,
   InvalidFreeError, OutOfMemoryError, type DoubleFreeStacks } from "./errors";
-import { GpaFlag, MAX_ALIGN, RECORD_SIZE, Status } from "../bindings/abi.generated";
+import { GpaFlag, PAGE_SIZE, RECORD_SIZE, Status } from "../bindings/abi.generated";
 import { linearMemoryOf, type LinearMemory } from "../bindings/linear-memory";
-import { BumpFastPath } from "./bump-fast-path";
+import { bumpClear, bumpFill, bumpFree, bumpResize, NO_REGION, regionView } from "./bump-fast-path";
 import { ViewCache } from "./view-cache";
 import type { CoreExports } from "../bindings/exports";
 
@@ -30,13 +30,26 @@ const ANY_ALIGN = 0;
 export class CoreAllocator<H extends object = object> {
   private record: number;
   readonly core: CoreExports;
-  /** The heap's bump fast path, shared by every allocator on the heap. */
-  private readonly bump: BumpFastPath;
   /**
-   * The word index (byte address / 4) of this allocator's bump region (see child()); 0 if it has
-   * none, or has ended.
+   * The first address an allocator of the heap can hand out (dispatch.ts's isBelowHeap): below it
+   * the core refuses a free or resize before any region is looked at.
    */
-  private region = 0;
+  private readonly heapStart: number;
+  /**
+   * This allocator's bump region as four words of memory (bump-fast-path.ts), which alloc, free
+   * and resize bump in place; NO_REGION if it has none, has ended, or its backing allocator has.
+   * Under "plain" a growth detaches it, and the next core call of the allocator makes it again.
+   */
+  private region: Uint32Array = NO_REGION;
+  /** The byte address of the region; 0 while `region` is NO_REGION. */
+  private regionAddress = 0;
+  /**
+   * The allocators with a region that this one backs, while they live: when this one ends, their
+   * regions are closed (the memory they bump through is no longer theirs), so that the fast path
+   * needs no test of the backing allocator. Only allocators that can end keep them (not the
+   * heap's page allocator).
+   */
+  private dependents: Set<CoreAllocator<H>> | undefined = undefined;
   /**
    * The stacks a DoubleFreeError about `ptr` carries, the second free's taken at the call: set by
    * a GeneralPurposeAllocator with `stackTraces: true` (gpa-stacks.ts).
@@ -68,7 +81,7 @@ export class CoreAllocator<H extends object = object> {
     this.record = handle;
     // Every allocator of a heap shares the root's core, which notes the GPAs made with safety.
     this.core = backing?.core ?? watchGpaSafety(core);
-    this.bump = backing?.bump ?? new BumpFastPath(linear, core.firstPage());
+    this.heapStart = backing?.heapStart ?? core.firstPage() * PAGE_SIZE;
   }
 
   /** The record's address in the core, for users' own WebAssembly; throws after deinit(). */
@@ -102,16 +115,48 @@ export class CoreAllocator<H extends object = object> {
     if (this.linear.pendingGrowth) this.linear.flushGrowth();
     if (handle === 0) throw new OutOfMemoryError(RECORD_SIZE, ` for the ${owner}'s record`);
     const allocator = new CoreAllocator(this.heap, this.core, this.linear, handle, owner, this);
-    if (regionOffset !== undefined) allocator.region = (handle + regionOffset) >>> 2;
+    if (regionOffset !== undefined) {
+      allocator.regionAddress = handle + regionOffset;
+      allocator.openRegion();
+      if (this.backing !== undefined) (this.dependents ??= new Set()).add(allocator);
+    }
     return allocator;
   }
 
-  /** Ends this handle: every later call throws AllocatorDeinitializedError. Drops recycled views. */
+  /**
+   * Ends this handle: every later call throws AllocatorDeinitializedError. Drops recycled views,
+   * and closes the regions of the allocators it backs.
+   */
   retire(): void {
     this.record = 0;
-    this.region = 0;
+    this.closeRegion();
+    this.backing?.dependents?.delete(this);
     this.views = undefined;
     this.viewCache = undefined;
+    if (this.dependents !== undefined) for (const dependent of this.dependents) dependent.closeRegion();
+    this.dependents = undefined;
+  }
+
+  /** From now on every bump goes to the core, which settles it (or the handle's checks refuse it). */
+  private closeRegion(): void {
+    this.region = NO_REGION;
+    this.regionAddress = 0;
+  }
+
+  /**
+   * Makes a region that growth detached (under "plain") again on memory's current buffer, once a
+   * growth nobody announced (a module growing the memory it imports) is noticed and announced.
+   * Its reads were undefined until then, which failed the seal and sent every bump to the slow
+   * path; that calls this, and so do the region's other users before they read it.
+   */
+  private reopenRegion(): void {
+    if (this.region.length === 0) this.openRegion();
+  }
+
+  /** Makes the region's words a view of memory's current buffer. */
+  private openRegion(): void {
+    if (this.linear.buffer.byteLength === 0 && this.linear.noticeGrowth()) this.announceGrowth();
+    this.region = regionView(this.linear.buffer, this.regionAddress);
   }
 
   /**
@@ -146,7 +191,8 @@ export class CoreAllocator<H extends object = object> {
    * own clear is then the caller's to make).
    */
   clearRegion(): boolean {
-    return this.region !== 0 && this.bump.clear(this.region);
+    this.reopenRegion();
+    return bumpClear(this.region);
   }
 
   /**
@@ -154,7 +200,8 @@ export class CoreAllocator<H extends object = object> {
    * (`wholeCapacity`) all of it. Nothing for an allocator without a region or with a damaged one.
    */
   fillRegion(byte: number, wholeCapacity: boolean): void {
-    if (this.region !== 0) this.bump.fill(this.region, byte, wholeCapacity);
+    this.reopenRegion();
+    bumpFill(this.region, this.linear.buffer, this.heapStart, byte, wholeCapacity);
   }
 
   // Every method below whose core call may grow memory runs the growth listeners right after the
@@ -166,23 +213,15 @@ export class CoreAllocator<H extends object = object> {
 
   alloc<K extends ElementKind>(kind: K, n: number, options?: AllocOptions): ViewOf<K> {
     // The common call, alloc("f64", n), stays small enough for the engine to inline into the
-    // caller; everything else takes allocWith(). On a bump region, a plain count that fits is
-    // the fast path's, with no call and no other check.
+    // caller; everything else takes allocWith(). A plain count is rawAlloc's, whose bump makes
+    // no call into the core when it fits.
     const info = kindInfo(kind);
     if (options === undefined && typeof n === "number" && (n >>> 0) === n && n !== 0 && n * info.size <= MAX_ALLOCATION_BYTES) {
-      const ptr = this.bumped(n * info.size, info.size);
-      if (ptr !== 0) {
-        const views = this.views;
-        if (views === undefined) return this.viewAt(info.name, ptr, n) as ViewOf<K>;
-        return (views.take(info, ptr, n) ?? views.keep(this.viewAt(info.name, ptr, n), info, ptr, n)) as ViewOf<K>;
-      }
+      const ptr = this.rawAlloc(n * info.size, info.size);
+      if (ptr === 0) throw this.outOfMemory(n * info.size);
+      return this.viewFor(info, ptr, n) as ViewOf<K>;
     }
-    const bytes = byteLength(n, info.size);
-    if (options !== undefined || bytes === 0) return this.allocWith(info, n, bytes, options) as ViewOf<K>;
-    const ptr = this.allocBytes(this.liveHandle(), bytes, info.size);
-    if (ptr === 0) throw this.settled(this.allocFailure(bytes));
-    if (this.linear.pendingGrowth) this.announceGrowth();
-    return this.allocatedView(info, ptr, n) as ViewOf<K>;
+    return this.allocWith(info, n, byteLength(n, info.size), options) as ViewOf<K>;
   }
 
   private allocWith(info: KindInfo, n: number, bytes: number, options: AllocOptions | undefined): View {
@@ -191,12 +230,11 @@ export class CoreAllocator<H extends object = object> {
     const requested = options?.align;
     const zero = options?.zero === true;
     const align = requested === undefined ? info.size : Math.max(checkAlign(requested), info.size);
-    const handle = this.liveHandle();
+    this.liveHandle();
     if (bytes === 0) return new info.ctor(0) as View;
-    const ptr = this.allocBytes(handle, bytes, align);
-    if (ptr === 0) throw this.settled(this.allocFailure(bytes));
-    if (this.linear.pendingGrowth) this.announceGrowth();
-    const view = this.allocatedView(info, ptr, n);
+    const ptr = this.rawAlloc(bytes, align);
+    if (ptr === 0) throw this.outOfMemory(bytes);
+    const view = this.viewFor(info, ptr, n);
     if (zero) view.fill(info.zero as never);
     return view;
   }
@@ -228,7 +266,12 @@ export class CoreAllocator<H extends object = object> {
     const { ptr, len } = this.placeOf(view);
     const bytes = byteLength(n, info.size);
     // An empty view is no block, whatever its byte offset says: its realloc is an allocation.
-    const moved = len === 0 ? this.allocBytes(handle, bytes, info.size) : this.core.realloc(handle, ptr, len, bytes, info.size) >>> 0;
+    if (len === 0) {
+      const fresh = this.rawAlloc(bytes, info.size);
+      if (fresh === 0) throw this.outOfMemory(bytes);
+      return this.viewOf(info, fresh, n) as V;
+    }
+    const moved = this.core.realloc(handle, ptr, len, bytes, info.size) >>> 0;
     if (moved === 0) throw this.settled(this.allocFailure(bytes, ptr, len));
     if (this.linear.pendingGrowth) this.announceGrowth();
     return this.viewOf(info, moved, n) as V;
@@ -249,21 +292,46 @@ export class CoreAllocator<H extends object = object> {
     this.free(view);
   }
 
-  rawAlloc(len: number, align: number = DEFAULT_RAW_ALIGN): number {
-    // Valid arguments on a bump region are the fast path's: a whole length from 1 to 2^32 - 1
-    // and a power of two up to MAX_ALIGN, each in one comparison (`x & -x` is x only for a power
-    // of two, and only an integer one).
+  rawAlloc(len: number, align?: number): number {
+    // The fast path: valid arguments, each told in one comparison (`x & -x` is x only for a
+    // power of two, and only an integer one; masked to 17 bits, only one up to MAX_ALIGN, 65536;
+    // 0 passes but aligns every address to 0, which the bump refuses), and a bump that fits the
+    // region: the core's bumpAlloc (assembly/bump.ts) over its words, in its 32-bit arithmetic
+    // (the address wraps, and a wrapped alignment fails), end and seal written as it writes them.
+    // It is written out here, not called, with literals for the layout (start, capacity, end and
+    // seal at words 0 to 3), the sealed value (SEALED, -1640531527) and the limits, so that all
+    // of it stays under 230 bytes of bytecode: V8 then inlines it at three call sites of one loop
+    // (bench/README.md). A region that is not sealed (NO_REGION, damaged words, a view growth
+    // detached) sends the call to the slow path.
+    if (align === undefined) align = 8 satisfies typeof DEFAULT_RAW_ALIGN;
     if (typeof len === "number" && typeof align === "number" && (len >>> 0) === len && len !== 0
-      && (align & -align) === align && align !== 0 && align <= MAX_ALIGN) {
-      const ptr = this.bumped(len, align);
-      if (ptr !== 0) return ptr;
+      && (align & -align & 0x1FFFF) === align) {
+      const region = this.region;
+      const start = region[0], capacity = region[1], end = region[2], seal = region[3];
+      const addr = (start + end) >>> 0;
+      const aligned = ((addr + align - 1) & -align) >>> 0;
+      const newEnd = ((aligned - start) >>> 0) + len;
+      if ((seal ^ start ^ capacity ^ end) === -1640531527 && newEnd <= capacity && aligned >= addr && aligned !== 0) {
+        region[2] = newEnd;
+        region[3] = seal ^ end ^ newEnd;
+        return aligned;
+      }
     }
     return this.rawAllocSlow(len, align);
   }
 
+  /**
+   * rawAlloc by the core: its checks and errors, then the growth listeners. A region that growth
+   * detached is made again first, and the bump tried on it again: growth elsewhere on the heap
+   * costs the fast path no core call.
+   */
   private rawAllocSlow(len: number, align: number): number {
+    if (this.region.length === 0) {
+      this.reopenRegion();
+      return this.rawAlloc(len, align);
+    }
     const handle = this.liveHandle();
-    const ptr = this.allocBytes(handle, byteLength(len, 1), checkAlign(align));
+    const ptr = this.core.alloc(handle, byteLength(len, 1), checkAlign(align)) >>> 0;
     if (ptr === 0 && this.core.lastStatus() !== Status.OK) throw this.settled(this.allocFailure(len));
     if (this.linear.pendingGrowth) this.announceGrowth();
     return ptr;
@@ -294,37 +362,18 @@ export class CoreAllocator<H extends object = object> {
     if (status !== Status.OK) throw this.misuse(status, ptr, len);
   }
 
-  // The three calls the bump fast path can answer; arguments are checked, and anything it does not
-  // settle goes to the core as before.
-
-  /**
-   * `len` bytes (> 0, at most MAX_ALLOCATION_BYTES) aligned to `align` (valid) from this
-   * allocator's bump region, if it has one and is live (the liveHandle() checks): the address, or
-   * 0 when the core must be asked.
-   */
-  private bumped(len: number, align: number): number {
-    const region = this.region;
-    // A region is set only on a child, and only until retire().
-    return region !== 0 && this.backing!.record !== 0 ? this.bump.alloc(region, len, align) : 0;
-  }
-
-  /** The core's alloc: the address, or 0 with the reason in the core's last status. */
-  private allocBytes(handle: number, len: number, align: number): number {
-    const ptr = len !== 0 ? this.bumped(len, align) : 0;
-    return ptr !== 0 ? ptr : this.core.alloc(handle, len, align) >>> 0;
-  }
+  // The two calls besides rawAlloc the bump fast path can answer; arguments are checked, and
+  // anything it does not settle goes to the core as before.
 
   /** The core's free: its status. */
   private freeBytes(handle: number, ptr: number, len: number, align: number): Status {
-    const region = this.region;
-    if (region !== 0 && this.bump.free(region, ptr, len)) return Status.OK;
+    if (bumpFree(this.region, this.heapStart, ptr, len)) return Status.OK;
     return this.core.free(handle, ptr, len, align);
   }
 
   /** The core's resize: its status. */
   private resizeBytes(handle: number, ptr: number, len: number, newLen: number, align: number): Status {
-    const region = this.region;
-    if (region !== 0 && this.bump.resize(region, ptr, len, newLen)) return Status.OK;
+    if (bumpResize(this.region, this.heapStart, ptr, len, newLen)) return Status.OK;
     return this.core.resize(handle, ptr, len, newLen, align);
   }
 
@@ -370,23 +419,15 @@ export class CoreAllocator<H extends object = object> {
   }
 
   /**
-   * The view of `n` (> 0) elements of `info` at `ptr`, which the core just handed out (the slow
-   * path of alloc). Before a cached view is looked up, memory's buffer must be current: a growth
-   * nobody announced leaves it detached under "plain" (viewAt() notices that by failing).
-   */
-  private allocatedView(info: KindInfo, ptr: number, n: number): View {
-    if (this.views === undefined) return this.viewAt(info.name, ptr, n);
-    if (this.linear.buffer.byteLength === 0 && this.linear.noticeGrowth()) this.announceGrowth();
-    return this.recycled(info, ptr, n);
-  }
-
-  /**
    * The view of the allocation of `n` (> 0) elements of `info` at `ptr` that this allocator just
-   * made, memory's buffer current: the one the allocation at the same position handed out last
-   * time, if it matches, else a new one, recorded for next time.
+   * made, memory's buffer current (the region it came from was not detached, or was made again
+   * once its slow path noticed the growth): the one
+   * the allocation at the same position handed out last time if it matches, else a new one,
+   * recorded for next time.
    */
-  private recycled(info: KindInfo, ptr: number, n: number): View {
-    const views = this.views!;
+  private viewFor(info: KindInfo, ptr: number, n: number): View {
+    const views = this.views;
+    if (views === undefined) return this.viewAt(info.name, ptr, n);
     return views.take(info, ptr, n) ?? views.keep(this.viewAt(info.name, ptr, n), info, ptr, n);
   }
 
