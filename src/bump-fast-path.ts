@@ -6,15 +6,15 @@
 //   │ start │ capacity │ end  │ seal │   allocations occupy [start, start + end)
 //   └───────┴──────────┴──────┴──────┘   seal == start ^ capacity ^ end ^ SEAL_KEY
 //
-// Each allocator with a region holds a four-word Uint32Array over it (regionView()); every other
-// allocator, and one that has ended, holds NO_REGION, whose all-zero words never carry a valid
-// seal. So the fast path needs no other test: a region whose seal does not match, including a
-// view detached by growth under "plain" (whose reads are undefined), sends the call to the core.
+// Each allocator with a region holds a four-word Uint32Array over it (regionView()); one that has
+// ended, or whose backing allocator has, holds NO_REGION, whose all-zero words never carry a
+// valid seal. So the fast path needs no other test: a region whose seal does not match, including
+// a view detached by growth under "plain" (whose reads are undefined), sends the call to the core.
 //
 // Contract: each function either does exactly what the core's bumpFree, bumpResize or bumpClear
 // would do with the same arguments, writing `end` and the seal as the core would, or does nothing
 // and says so, and the caller then makes the core call. The bump itself, bumpAlloc's twin, is
-// written out in CoreAllocator.rawAlloc (core-allocator.ts): there the argument checks, the bump
+// written out in RegionAllocator.rawAlloc (core-allocator.ts): there the argument checks, the bump
 // and the call to the slow path fit in the bytecode V8 inlines at three call sites of one loop.
 // Nothing here keeps a copy of the region (memory is the only state), so core calls and fast-path
 // calls mix freely on one allocator.
@@ -25,7 +25,7 @@
 import { BUMP_CAPACITY, BUMP_END, BUMP_SEAL, BUMP_SIZE, BUMP_START, SEAL_KEY } from "../bindings/abi.generated";
 
 // Word indices of a region's fields, 0 to 3, and the value of an intact region's
-// start ^ capacity ^ end ^ seal, as the int32 that `^` gives. CoreAllocator.rawAlloc writes them
+// start ^ capacity ^ end ^ seal, as the int32 that `^` gives. RegionAllocator.rawAlloc writes them
 // as literals: there a module constant costs a context load and a hole check (6 bytes of
 // bytecode each, against V8's inlining budget). A different layout does not compile here; a
 // different key fails the twin tests (test/bump-fast-path.test.ts), as every bump then goes to

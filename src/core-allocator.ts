@@ -1,8 +1,9 @@
 // The one implementation of the Allocator interface (heap.ts): a handle to an allocator record in
 // the core. Arena, GPA, fixed-buffer and page allocators differ only in the handle; every decision
 // about bytes is made in WebAssembly, one call per operation, except the bump of an allocator with
-// a bump region (an arena, a fixed buffer), which bump-fast-path.ts makes in place when it can, and
-// the views such an allocator hands out, which it may recycle (view-cache.ts).
+// a bump region (an arena, a fixed buffer: a RegionAllocator, below), which its rawAlloc and
+// bump-fast-path.ts make in place when they can, and the views such an allocator hands out, which
+// it may recycle (view-cache.ts).
 // It names no Heap: `H` is whatever owns the memory, so that heap.ts can make the page allocator
 // without an import circle.
 
@@ -40,7 +41,7 @@ export class CoreAllocator<H extends object = object> {
    * and resize bump in place; NO_REGION if it has none, has ended, or its backing allocator has.
    * Under "plain" a growth detaches it, and the next core call of the allocator makes it again.
    */
-  private region: Uint32Array = NO_REGION;
+  protected region: Uint32Array = NO_REGION;
   /** The byte address of the region; 0 while `region` is NO_REGION. */
   private regionAddress = 0;
   /**
@@ -114,7 +115,9 @@ export class CoreAllocator<H extends object = object> {
   child(handle: number, owner: string, regionOffset?: number): CoreAllocator<H> {
     if (this.linear.pendingGrowth) this.linear.flushGrowth();
     if (handle === 0) throw new OutOfMemoryError(RECORD_SIZE, ` for the ${owner}'s record`);
-    const allocator = new CoreAllocator(this.heap, this.core, this.linear, handle, owner, this);
+    const allocator = regionOffset === undefined
+      ? new CoreAllocator(this.heap, this.core, this.linear, handle, owner, this)
+      : new RegionAllocator(this.heap, this.core, this.linear, handle, owner, this);
     if (regionOffset !== undefined) {
       allocator.regionAddress = handle + regionOffset;
       allocator.openRegion();
@@ -149,7 +152,7 @@ export class CoreAllocator<H extends object = object> {
    * Its reads were undefined until then, which failed the seal and sent every bump to the slow
    * path; that calls this, and so do the region's other users before they read it.
    */
-  private reopenRegion(): void {
+  protected reopenRegion(): void {
     if (this.region.length === 0) this.openRegion();
   }
 
@@ -292,44 +295,7 @@ export class CoreAllocator<H extends object = object> {
     this.free(view);
   }
 
-  rawAlloc(len: number, align?: number): number {
-    // The fast path: valid arguments, each told in one comparison (`x & -x` is x only for a
-    // power of two, and only an integer one; masked to 17 bits, only one up to MAX_ALIGN, 65536;
-    // 0 passes but aligns every address to 0, which the bump refuses), and a bump that fits the
-    // region: the core's bumpAlloc (assembly/bump.ts) over its words, in its 32-bit arithmetic
-    // (the address wraps, and a wrapped alignment fails), end and seal written as it writes them.
-    // It is written out here, not called, with literals for the layout (start, capacity, end and
-    // seal at words 0 to 3), the sealed value (SEALED, -1640531527) and the limits, so that all
-    // of it stays under 230 bytes of bytecode: V8 then inlines it at three call sites of one loop
-    // (bench/README.md). A region that is not sealed (NO_REGION, damaged words, a view growth
-    // detached) sends the call to the slow path.
-    if (align === undefined) align = 8 satisfies typeof DEFAULT_RAW_ALIGN;
-    if (typeof len === "number" && typeof align === "number" && (len >>> 0) === len && len !== 0
-      && (align & -align & 0x1FFFF) === align) {
-      const region = this.region;
-      const start = region[0], capacity = region[1], end = region[2], seal = region[3];
-      const addr = (start + end) >>> 0;
-      const aligned = ((addr + align - 1) & -align) >>> 0;
-      const newEnd = ((aligned - start) >>> 0) + len;
-      if ((seal ^ start ^ capacity ^ end) === -1640531527 && newEnd <= capacity && aligned >= addr && aligned !== 0) {
-        region[2] = newEnd;
-        region[3] = seal ^ end ^ newEnd;
-        return aligned;
-      }
-    }
-    return this.rawAllocSlow(len, align);
-  }
-
-  /**
-   * rawAlloc by the core: its checks and errors, then the growth listeners. A region that growth
-   * detached is made again first, and the bump tried on it again: growth elsewhere on the heap
-   * costs the fast path no core call.
-   */
-  private rawAllocSlow(len: number, align: number): number {
-    if (this.region.length === 0) {
-      this.reopenRegion();
-      return this.rawAlloc(len, align);
-    }
+  rawAlloc(len: number, align: number = DEFAULT_RAW_ALIGN): number {
     const handle = this.liveHandle();
     const ptr = this.core.alloc(handle, byteLength(len, 1), checkAlign(align)) >>> 0;
     if (ptr === 0 && this.core.lastStatus() !== Status.OK) throw this.settled(this.allocFailure(len));
@@ -367,13 +333,13 @@ export class CoreAllocator<H extends object = object> {
 
   /** The core's free: its status. */
   private freeBytes(handle: number, ptr: number, len: number, align: number): Status {
-    if (bumpFree(this.region, this.heapStart, ptr, len)) return Status.OK;
+    if (this.regionAddress !== 0 && bumpFree(this.region, this.heapStart, ptr, len)) return Status.OK;
     return this.core.free(handle, ptr, len, align);
   }
 
   /** The core's resize: its status. */
   private resizeBytes(handle: number, ptr: number, len: number, newLen: number, align: number): Status {
-    if (bumpResize(this.region, this.heapStart, ptr, len, newLen)) return Status.OK;
+    if (this.regionAddress !== 0 && bumpResize(this.region, this.heapStart, ptr, len, newLen)) return Status.OK;
     return this.core.resize(handle, ptr, len, newLen, align);
   }
 
@@ -499,6 +465,53 @@ export class CoreAllocator<H extends object = object> {
       case Status.DEINITIALIZED: return new AllocatorDeinitializedError(`backing allocator of this ${this.owner}`);
       default: return new InvalidFreeError(`${where} was not allocated by this ${this.owner}`);
     }
+  }
+}
+
+/**
+ * The CoreAllocator of an allocator with a bump region (an arena, a fixed buffer; see child()),
+ * whose rawAlloc, and so alloc, bumps the region in place when it can.
+ */
+class RegionAllocator<H extends object> extends CoreAllocator<H> {
+  override rawAlloc(len: number, align?: number): number {
+    // The fast path: valid arguments, each told in one comparison (`x & -x` is x only for a
+    // power of two, and only an integer one; masked to 17 bits, only one up to MAX_ALIGN, 65536;
+    // 0 passes but aligns every address to 0, which the bump refuses), and a bump that fits the
+    // region: the core's bumpAlloc (assembly/bump.ts) over its words, in its 32-bit arithmetic
+    // (the address wraps, and a wrapped alignment fails), end and seal written as it writes them.
+    // It is written out here, not called, with literals for the layout (start, capacity, end and
+    // seal at words 0 to 3), the sealed value (SEALED, -1640531527) and the limits, so that all
+    // of it stays under 230 bytes of bytecode: V8 then inlines it at three call sites of one loop
+    // (bench/README.md). A region that is not sealed (NO_REGION once the allocator or its backing
+    // allocator ended, damaged words, a view growth detached) sends the call to bumpMissed().
+    if (align === undefined) align = 8 satisfies typeof DEFAULT_RAW_ALIGN;
+    if (typeof len === "number" && typeof align === "number" && (len >>> 0) === len && len !== 0
+      && (align & -align & 0x1FFFF) === align) {
+      const region = this.region;
+      const start = region[0], capacity = region[1], end = region[2], seal = region[3];
+      const addr = (start + end) >>> 0;
+      const aligned = ((addr + align - 1) & -align) >>> 0;
+      const newEnd = ((aligned - start) >>> 0) + len;
+      if ((seal ^ start ^ capacity ^ end) === -1640531527 && newEnd <= capacity && aligned >= addr && aligned !== 0) {
+        region[2] = newEnd;
+        region[3] = seal ^ end ^ newEnd;
+        return aligned;
+      }
+    }
+    return this.bumpMissed(len, align);
+  }
+
+  /**
+   * rawAlloc when the bump did not fit: by the core, with its checks and errors. A region that
+   * growth detached is made again first, and the bump tried on it again: growth elsewhere on the
+   * heap costs the fast path no core call.
+   */
+  private bumpMissed(len: number, align: number): number {
+    if (this.region.length === 0) {
+      this.reopenRegion();
+      return this.rawAlloc(len, align);
+    }
+    return super.rawAlloc(len, align);
   }
 }
 

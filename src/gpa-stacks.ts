@@ -16,7 +16,7 @@ import type { DoubleFreeStacks } from "./errors";
 import { QUARANTINE_SLOTS } from "../bindings/abi.generated";
 
 /** Frames of the library itself, which lead from the user's call to the report: left out. */
-const LIBRARY_FRAME = /^\s*at (?:new )?(?:CoreAllocator|ArenaAllocator|FixedBufferAllocator|GeneralPurposeAllocator|Heap)\.|wasm:\/\/|wasm-function|^\s*at (?:allocationTraced|captureStack|dupeThrough) |^\s*at (?:\S+\.)?(?:guardedCoreCall|doubleFreeStacks) /;
+const LIBRARY_FRAME = /^\s*at (?:new )?(?:CoreAllocator|RegionAllocator|ArenaAllocator|FixedBufferAllocator|GeneralPurposeAllocator|Heap)\.|wasm:\/\/|wasm-function|^\s*at (?:allocationTraced|captureStack|dupeThrough) |^\s*at (?:\S+\.)?(?:guardedCoreCall|doubleFreeStacks) /;
 
 /** Frames captured per report: enough for the core's own frames (many in a debug build) and the caller's. */
 const STACK_FRAMES = 64;
