@@ -39,7 +39,7 @@ export class CoreAllocator<H extends object = object> {
   /**
    * This allocator's bump region as four words of memory (bump-fast-path.ts), which alloc, free
    * and resize bump in place; NO_REGION if it has none, has ended, or its backing allocator has.
-   * Under "plain" a growth detaches it, and the next core call of the allocator makes it again.
+   * Under "plain" a growth detaches it; the next bump that misses makes it again (reopenRegion).
    */
   protected region: Uint32Array = NO_REGION;
   /** The byte address of the region; 0 while `region` is NO_REGION. */
@@ -387,9 +387,8 @@ export class CoreAllocator<H extends object = object> {
   /**
    * The view of the allocation of `n` (> 0) elements of `info` at `ptr` that this allocator just
    * made, memory's buffer current (the region it came from was not detached, or was made again
-   * once its slow path noticed the growth): the one
-   * the allocation at the same position handed out last time if it matches, else a new one,
-   * recorded for next time.
+   * once its slow path noticed the growth): the one the allocation at the same position handed
+   * out last time if it matches, else a new one, recorded for next time.
    */
   private viewFor(info: KindInfo, ptr: number, n: number): View {
     const views = this.views;

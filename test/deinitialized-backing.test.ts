@@ -40,4 +40,27 @@ describe("an allocator over a deinitialized backing", () => {
     expect(next.deinit()).toBe("ok");
     heap.validate();
   });
+
+  it("an arena over an arena: after the backing arena's deinit(), neither alloc nor rawAlloc hands out the room left in the chunk", () => {
+    const heap = smallHeap();
+    const outer = new ArenaAllocator(heap.pageAllocator);
+    const inner = new ArenaAllocator(outer.allocator());
+    const scratch = inner.allocator();
+    const first = scratch.rawAlloc(8);
+    // The chunk has room: these bump in place.
+    expect(scratch.rawAlloc(8)).toBe(first + 8);
+    expect(scratch.alloc("f32", 2).byteOffset).toBe(first + 16);
+    outer.deinit();
+    expect(() => scratch.rawAlloc(8)).toThrow(AllocatorDeinitializedError);
+    expect(() => scratch.alloc("f32", 2)).toThrow(AllocatorDeinitializedError);
+    expect(() => scratch.rawAlloc(8, 64)).toThrow(AllocatorDeinitializedError);
+    // A new arena over the page allocator may take the same pages: the stale arena reaches none of it.
+    const reuser = new ArenaAllocator(heap.pageAllocator);
+    const fresh = reuser.allocator().rawAlloc(8);
+    expect(() => scratch.rawAlloc(8)).toThrow(AllocatorDeinitializedError);
+    expect(reuser.allocator().rawAlloc(8)).toBe(fresh + 8);
+    inner.deinit();
+    reuser.deinit();
+    heap.validate();
+  });
 });
