@@ -44,13 +44,14 @@ export class CoreAllocator<H extends object = object> {
   protected region: Uint32Array = NO_REGION;
   /** The byte address of the region; 0 while `region` is NO_REGION. */
   private regionAddress = 0;
-  /**
-   * The allocators with a region that this one backs, while they live: when this one ends, their
-   * regions are closed (the memory they bump through is no longer theirs), so that the fast path
-   * needs no test of the backing allocator. Only allocators that can end keep them (not the
-   * heap's page allocator).
-   */
-  private dependents: Set<CoreAllocator<H>> | undefined = undefined;
+  // The allocators with a region that this one backs, while they live: when this one ends, their
+  // regions are closed (the memory they bump through is no longer theirs), so that the fast path
+  // needs no test of the backing allocator. Only allocators that can end keep them (not the
+  // heap's page allocator). A list threaded through the dependents themselves, newest first: a
+  // scope's arena joins and leaves it with a few stores, where a Set would hash every new arena.
+  private firstDependent: CoreAllocator<H> | undefined = undefined;
+  private nextDependent: CoreAllocator<H> | undefined = undefined;
+  private previousDependent: CoreAllocator<H> | undefined = undefined;
   /**
    * The stacks a DoubleFreeError about `ptr` carries, the second free's taken at the call: set by
    * a GeneralPurposeAllocator with `stackTraces: true` (gpa-stacks.ts).
@@ -121,7 +122,7 @@ export class CoreAllocator<H extends object = object> {
     if (regionOffset !== undefined) {
       allocator.regionAddress = handle + regionOffset;
       allocator.openRegion();
-      if (this.backing !== undefined) (this.dependents ??= new Set()).add(allocator);
+      if (this.backing !== undefined) this.addDependent(allocator);
     }
     return allocator;
   }
@@ -133,11 +134,33 @@ export class CoreAllocator<H extends object = object> {
   retire(): void {
     this.record = 0;
     this.closeRegion();
-    this.backing?.dependents?.delete(this);
+    this.backing?.removeDependent(this);
     this.views = undefined;
     this.viewCache = undefined;
-    if (this.dependents !== undefined) for (const dependent of this.dependents) dependent.closeRegion();
-    this.dependents = undefined;
+    for (let dependent = this.firstDependent; dependent !== undefined;) {
+      const next = dependent.nextDependent;
+      dependent.closeRegion();
+      dependent.previousDependent = dependent.nextDependent = undefined;
+      dependent = next;
+    }
+    this.firstDependent = undefined;
+  }
+
+  private addDependent(dependent: CoreAllocator<H>): void {
+    const first = this.firstDependent;
+    dependent.nextDependent = first;
+    if (first !== undefined) first.previousDependent = dependent;
+    this.firstDependent = dependent;
+  }
+
+  /** Takes `dependent` off the list, if it is on it. */
+  private removeDependent(dependent: CoreAllocator<H>): void {
+    const { previousDependent: previous, nextDependent: next } = dependent;
+    if (previous !== undefined) previous.nextDependent = next;
+    else if (this.firstDependent === dependent) this.firstDependent = next;
+    else return;
+    if (next !== undefined) next.previousDependent = previous;
+    dependent.previousDependent = dependent.nextDependent = undefined;
   }
 
   /** From now on every bump goes to the core, which settles it (or the handle's checks refuse it). */
