@@ -27,9 +27,8 @@ import { BUMP_CAPACITY, BUMP_END, BUMP_SEAL, BUMP_SIZE, BUMP_START, SEAL_KEY } f
 // Word indices of a region's fields, 0 to 3, and the value of an intact region's
 // start ^ capacity ^ end ^ seal, as the int32 that `^` gives. RegionAllocator.rawAlloc writes them
 // as literals: there a module constant costs a context load and a hole check (6 bytes of
-// bytecode each, against V8's inlining budget). A different layout does not compile here; a
-// different key fails the twin tests (test/bump-fast-path.test.ts), as every bump then goes to
-// the core.
+// bytecode each, against V8's inlining budget). A different layout or key does not compile here,
+// and the twin tests (test/bump-fast-path.test.ts) would see every bump go to the core.
 const START = (BUMP_START satisfies 0) >>> 2;
 const CAPACITY = (BUMP_CAPACITY satisfies 4) >>> 2;
 const END = (BUMP_END satisfies 8) >>> 2;
