@@ -180,7 +180,7 @@ export class CoreAllocator<H extends object = object> {
   }
 
   /** Makes the region's words a view of memory's current buffer. */
-  private openRegion(): void {
+  protected openRegion(): void {
     if (this.linear.buffer.byteLength === 0 && this.linear.noticeGrowth()) this.announceGrowth();
     this.region = regionView(this.linear.buffer, this.regionAddress);
   }
@@ -352,7 +352,8 @@ export class CoreAllocator<H extends object = object> {
   }
 
   // The two calls besides rawAlloc the bump fast path can answer; arguments are checked, and
-  // anything it does not settle goes to the core as before.
+  // anything it does not settle goes to the core as before. An allocator without a region skips
+  // the region's words (NO_REGION would fail its seal anyway, but a GPA's free would pay the reads).
 
   /** The core's free: its status. */
   private freeBytes(handle: number, ptr: number, len: number, align: number): Status {
@@ -530,7 +531,7 @@ class RegionAllocator<H extends object> extends CoreAllocator<H> {
    */
   private bumpMissed(len: number, align: number): number {
     if (this.region.length === 0) {
-      this.reopenRegion();
+      this.openRegion();
       return this.rawAlloc(len, align);
     }
     return super.rawAlloc(len, align);
