@@ -242,7 +242,7 @@ export class CoreAllocator<H extends object = object> {
     // caller; everything else takes allocWith(). A plain count is rawAlloc's, whose bump makes
     // no call into the core when it fits.
     const info = kindInfo(kind);
-    if (options === undefined && typeof n === "number" && (n >>> 0) === n && n !== 0 && n * info.size <= MAX_ALLOCATION_BYTES) {
+    if (options === undefined && typeof n === "number" && n === n >>> 0 && n !== 0 && n * info.size <= MAX_ALLOCATION_BYTES) {
       const ptr = this.rawAlloc(n * info.size, info.size);
       if (ptr === 0) throw this.outOfMemory(n * info.size);
       return this.viewFor(info, ptr, n) as ViewOf<K>;
@@ -503,13 +503,16 @@ class RegionAllocator<H extends object> extends CoreAllocator<H> {
     // region: the core's bumpAlloc (assembly/bump.ts) over its words, in its 32-bit arithmetic
     // (the address wraps, and a wrapped alignment fails), end and seal written as it writes them.
     // It is written out here, not called, with literals for the layout (start, capacity, end and
-    // seal at words 0 to 3), the sealed value (SEALED, -1640531527) and the limits, so that all
-    // of it stays under 230 bytes of bytecode: V8 then inlines it at three call sites of one loop
-    // (bench/README.md). A region that is not sealed (NO_REGION once the allocator or its backing
-    // allocator ended, damaged words, a view growth detached) sends the call to bumpMissed().
+    // seal at words 0 to 3), the sealed value (SEALED, -1640531527) and the limits, and each test
+    // names the argument first (`len === len >>> 0`: compared in place, not copied to a register),
+    // so that all of it stays under 225 bytes of bytecode: V8 then inlines it at three call sites
+    // of one loop (bench/README.md). A region that is not sealed (NO_REGION once the allocator or its backing
+    // allocator ended, damaged words, a view growth detached) sends the call to bumpMissed(),
+    // whose address is told as a u32 like the bump's: the two then meet as one machine word, where
+    // a result of unknown type would make the engine box the bump's address on every call.
     if (align === undefined) align = 8 satisfies typeof DEFAULT_RAW_ALIGN;
-    if (typeof len === "number" && typeof align === "number" && (len >>> 0) === len && len !== 0
-      && (align & -align & 0x1FFFF) === align) {
+    if (typeof len === "number" && typeof align === "number" && len === len >>> 0 && len !== 0
+      && align === (align & -align & 0x1FFFF)) {
       const region = this.region;
       const start = region[0], capacity = region[1], end = region[2], seal = region[3];
       const addr = (start + end) >>> 0;
@@ -521,7 +524,7 @@ class RegionAllocator<H extends object> extends CoreAllocator<H> {
         return aligned;
       }
     }
-    return this.bumpMissed(len, align);
+    return this.bumpMissed(len, align) >>> 0;
   }
 
   /**
