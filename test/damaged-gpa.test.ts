@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { GeneralPurposeAllocator, HeapCorruptionError, type Heap } from "../src/index";
 import { smallHeap, PAGE } from "./support/heaps";
 
-/** The slab header sits in the last 32 bytes of its 64 KiB slab; `bump` is its fifth word. */
+/** The slab header sits in the last 32 bytes of its 64 KiB slab; `used` is its fourth word, `bump` its fifth. */
+const SLAB_USED = PAGE - 32 + 12;
 const SLAB_BUMP = PAGE - 32 + 16;
 
 /** Byte addresses in [from, to) of the 4-aligned words of `heap` that hold `value`. */
@@ -104,6 +105,31 @@ describe("damaged GPA metadata", () => {
     expect(a.rawAlloc(64)).toBe(x);
     expect(a.rawAlloc(64)).not.toBe(x);
   });
+
+  // Without safety a slab's count of slots in use is all that says a slot is live; the free list
+  // says which are not. A count lowered under a live block reaches 0 while that block lives.
+  for (const [fate, spareFirst] of [["become the spare", false], ["go back to the page allocator", true]] as const) {
+    it(`a slab whose in-use count was lowered under a live block does not ${fate} when the count reaches 0`, () => {
+      const heap = smallHeap();
+      const gpa = new GeneralPurposeAllocator({ heap, safety: false });
+      const a = gpa.allocator();
+      if (spareFirst) a.rawFree(a.rawAlloc(2048), 2048); // a slab of another class empties into the spare
+      const live = a.rawAlloc(64);
+      const other = a.rawAlloc(64);
+      const slab = slabOf(live);
+      heap.u8.fill(0x5c, live, live + 64);
+      expect(heap.u32[(slab + SLAB_USED) / 4]).toBe(2);
+      heap.u32[(slab + SLAB_USED) / 4] = 1;
+      a.rawFree(other, 64);
+      // A class whose slab would be the reformatted spare, and a page that would be the slab given back.
+      const next = a.rawAlloc(200);
+      const page = heap.pageAllocator.rawAlloc(PAGE);
+      expect(slabOf(next)).not.toBe(slab);
+      expect(page).not.toBe(slab);
+      expect(heap.u8.subarray(live, live + 64).every((byte) => byte === 0x5c)).toBe(true);
+      expect(() => heap.validate()).toThrow(HeapCorruptionError);
+    });
+  }
 
   // The quarantine is `table | oldest | count` (gpa/quarantine.ts): the ring's address is two words
   // before the count.

@@ -30,7 +30,8 @@ import { Status, fail } from "../status";
 import { backingAlloc, backingResize, backingFree } from "../dispatch";
 import { CLASS_COUNT, MAX_SMALL, SLAB_SIZE, classFor, classSize, slabOf, slabFormat,
   slabPop, slabPush, slabIsFull, slabUsed, slabClass, slabSize, slabBump, slabCapacity, slotIndex, metaAt,
-  metaInUse, metaIsUsed, metaLen, metaAlign, ringPushFront, ringUnlink, slabNext, log2, couldBeSlot, isSlabOf, isEmptySlab, isHeldSlot, META_HELD } from "./slab";
+  metaInUse, metaIsUsed, metaLen, metaAlign, ringPushFront, ringUnlink, slabNext, log2, couldBeSlot, isSlabOf, isEmptySlab, isHeldSlot,
+  slabAllFree, slabRewind, META_HELD } from "./slab";
 import { QUARANTINE_SIZE, quarantineIntact, quarantineReady, quarantineHold, quarantineRelease, quarantineEnd } from "./quarantine";
 import { EntryKind, DIRECTORY_SIZE, dirFind, dirReserve, dirPut, dirRemove, dirRelease, entryKey, entryLen,
   entryKind, entryDetail, entrySet } from "./directory";
@@ -258,7 +259,8 @@ export function gpaFree(gpa: usize, ptr: usize, len: usize, align: usize, _calle
       ringUnlink(head, slab);
       ringPushFront(head, slab);
     }
-  } else if (slabUsed(slab) == 0) {
+  } else if (slabUsed(slab) == 0 && slabAllFree(slab)) {
+    // A count of 0 that the free list denies is damage: the slab stays, and validate() reports it.
     slabEmptied(gpa, slab);
   }
 }
@@ -286,6 +288,7 @@ function releaseQuarantine(gpa: usize): void {
 /** `slab` has no slot in use: it becomes the spare, or goes back to the backing allocator. */
 function slabEmptied(gpa: usize, slab: usize): void {
   ringUnlink(headOf(gpa, slabClass(slab)), slab);
+  if (!isSafe(gpa)) slabRewind(slab);
   if (spareOf(gpa) == 0) {
     store<u32>(gpa + SPARE, slab);
     return;

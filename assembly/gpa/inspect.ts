@@ -12,7 +12,7 @@ import { Status, fail } from "../status";
 import { MAX_ALIGN } from "../memory";
 import { SLAB_MASK, SLAB_SIZE, HEADER_AT, CLASS_COUNT, classFor, classSize, capacityFor, slabUsed, slabBump,
   slabFreeHead, slabSize, slabCapacity, slabClass, slabIsSafe, slabIsFull, linkAt, metaAt, metaIsUsed,
-  metaLen, metaAlign, metaAlignLog2, ringLinked, ringAfter, log2, slabOf, isHeldSlot, META_HELD } from "./slab";
+  metaLen, metaAlign, metaAlignLog2, ringLinked, ringAfter, log2, slabOf, isHeldSlot, slabHandedOut, META_HELD } from "./slab";
 import { EntryKind, dirFind, dirCapacity, dirUsed, dirBytes, dirReaches, dirNext, entryKey, entryLen, entryKind,
   entryDetail } from "./directory";
 import { isSafe, directoryOf, headOf, spareOf, firstSlab, gpaRequested, backingOf, quarantineOf } from "./gpa";
@@ -57,17 +57,6 @@ function markFreeSlots(slab: usize): i32 {
   return (<u32>load<u8>(marks + (index >> 3)) & (1 << (index & 7))) != 0;
 }
 
-/**
- * How many slots of `slab` have been handed out at least once: the slots below the bump, never
- * more than the slab holds, so that a damaged bump cannot send a walk past its slab.
- */
-// @ts-ignore: decorator
-@inline function handedOut(slab: usize): u32 {
-  const size = slabSize(slab);
-  const bump = slabBump(slab);
-  return size == 0 || bump < slab ? 0 : <u32>min((bump - slab) / size, <usize>slabCapacity(slab));
-}
-
 /** More slabs than memory has pages: a ring walk that long is a cycle in damaged metadata. */
 // @ts-ignore: decorator
 @inline function slabBudget(): u32 { return <u32>memory.size(); }
@@ -110,7 +99,7 @@ export function gpaLeaks(gpa: usize, skip: u32): u32 {
     for (let slab = firstSlab(gpa, c), walk = slabBudget(); slab != 0 && walk-- != 0; slab = ringAfter(headOf(gpa, c), slab)) {
       markFreeSlots(slab);
       const size = slabSize(slab);
-      const slots = handedOut(slab);
+      const slots = slabHandedOut(slab);
       for (let i: u32 = 0; i < slots; i++) {
         if (isMarked(i) || (safe && !metaIsUsed(load<u32>(metaAt(slab, i))))) continue;
         if (count - skip < LEAK_BATCH) {
@@ -224,13 +213,13 @@ function validateSlab(gpa: usize, slab: usize, c: u32): i64 {
   if (size != classSize(cls) || capacity != capacityFor(size, safe) || slabUsed(slab) > capacity
     || slabBump(slab) < slab || (slabBump(slab) - slab) % size != 0 || (slabBump(slab) - slab) / size > capacity) return -1;
   const free = markFreeSlots(slab);
-  if (free < 0 || <u32>free + slabUsed(slab) != handedOut(slab)) return -1;
+  if (free < 0 || <u32>free + slabUsed(slab) != slabHandedOut(slab)) return -1;
   let requested: i64 = 0;
   slabHeld = 0;
   if (!safe) return requested;
   for (let i: u32 = 0; i < capacity; i++) {
     const meta = load<u32>(metaAt(slab, i));
-    if (i < handedOut(slab) && !isMarked(i)) {
+    if (i < slabHandedOut(slab) && !isMarked(i)) {
       if (meta == META_HELD) {
         slabHeld++;
         continue;

@@ -223,6 +223,45 @@ export function slabFormat(slab: usize, c: u32, safe: bool): void {
 }
 
 /**
+ * How many slots of `slab` have been handed out at least once: the slots below the bump, never
+ * more than the slab holds, so that a damaged bump cannot send a walk past its slab.
+ */
+// @ts-ignore: decorator
+@inline export function slabHandedOut(slab: usize): u32 {
+  const size = slabSize(slab);
+  const bump = slabBump(slab);
+  return size == 0 || bump < slab ? 0 : <u32>min((bump - slab) / size, <usize>slabCapacity(slab));
+}
+
+/**
+ * Whether every slot `slab` handed out is on its free list, asked when its count of slots in use
+ * falls to 0 and before the slab is given up. The count is the only record of how many slots are
+ * live that a free updates, so a damaged count would give a page that holds a live block back to
+ * the backing allocator, which hands it out again; the free list is the other record. The walk
+ * stops once it is longer than the slots handed out (a list that long repeats a slot: it is a
+ * cycle), so it ends on any list. It takes a step per slot handed out since the slab was last
+ * fresh, each of which an allocation paid for; without safety an emptied slab is made fresh
+ * again (slabRewind), with safety its bump stays (a free below it is a double free).
+ */
+export function slabAllFree(slab: usize): bool {
+  const handedOut = slabHandedOut(slab);
+  const size = slabSize(slab);
+  let free: u32 = 0;
+  for (let slot = slabFreeHead(slab); slot != 0; slot = load<u32>(linkAt(slab, slot))) {
+    // handedOut >= 1 from here on, so size != 0.
+    if (++free > handedOut || !isListable(slab, slot) || (slot - slab) % size != 0) return false;
+  }
+  return free == handedOut;
+}
+
+/** Makes `slab`, every slot of which is free (slabAllFree), as slabFormat left it. */
+// @ts-ignore: decorator
+@inline export function slabRewind(slab: usize): void {
+  store<u32>(slab + FREE, 0);
+  store<u32>(slab + BUMP, slab);
+}
+
+/**
  * Whether `slab`, read from the GPA's record, is a slab of class `c` (with meta when `safe`):
  * 64 KiB-aligned, inside memory, its header naming that class.
  */
