@@ -12,7 +12,7 @@ import { realOutDir } from "./out-dir";
 import { chart, chartFile, realMarkdown, targets, runName, type Machine, type PlatformRun } from "./report";
 
 const quick = process.argv.includes("--quick");
-const settings = quick ? { rounds: 2, warmupFrames: 1, frameScale: 0.05 } : { rounds: 11, warmupFrames: 5, frameScale: 1 };
+const settings = quick ? { rounds: 2, warmupFrames: 1, warmupMs: 20, frameScale: 0.05 } : { rounds: 11, warmupFrames: 5, warmupMs: 300, frameScale: 1 };
 const root = resolve(import.meta.dirname, "../..");
 const outDir = realOutDir(quick);
 const started = Date.now();
@@ -31,7 +31,8 @@ async function measure(): Promise<{ machine: Machine; runs: PlatformRun[] }> {
     const out = join(tmpdir(), `wasm-arena-real-node-${process.pid}-${strategy}.json`);
     try {
       execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", join(root, "bench/real/node.ts"), strategy,
-        String(settings.rounds), String(settings.warmupFrames), String(settings.frameScale), out], { stdio: "inherit", cwd: root });
+        String(settings.rounds), String(settings.warmupFrames), String(settings.warmupMs), String(settings.frameScale), out],
+        { stdio: "inherit", cwd: root });
       runs.push(JSON.parse(readFileSync(out, "utf8")));
     } catch (error) {
       runs.push({ platform: "node", strategy, version: process.versions.node, error: String(error).split("\n")[0] });

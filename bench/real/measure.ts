@@ -28,7 +28,13 @@ export interface Workload {
 
 export interface Settings {
   rounds: number;
+  /**
+   * Warm-up before the rounds: every variant runs the same number of frames, at least
+   * `warmupFrames` and enough for the fastest variant to run `warmupMs`, so that no timed frame is
+   * one the engine is still compiling (or recompiling, for library code another workload trained).
+   */
   warmupFrames: number;
+  warmupMs: number;
   /** Multiplies every workload's frame counts (a quick run uses fewer). */
   frameScale: number;
 }
@@ -65,6 +71,9 @@ export interface WorkloadResult {
 
 const errorText = (error: unknown) => String((error as Error)?.stack ?? error).split("\n").slice(0, 3).join(" ");
 
+/** The most frames a warm-up runs per variant, however fast its frames. */
+const MAX_WARMUP_FRAMES = 2000;
+
 /** Runs one workload: set-up frames and checksums, the timed rounds, the collection windows. */
 export function runWorkload(workload: Workload, settings: Settings, platform: Platform): WorkloadResult {
   const frames = Math.max(2, Math.round(workload.frames * settings.frameScale));
@@ -89,7 +98,14 @@ export function runWorkload(workload: Workload, settings: Settings, platform: Pl
       if (result.checksum !== reference) result.error = `checksum ${result.checksum} ${when}, expected ${reference}: not the same result`;
     }
   };
-  each("in warm-up", (variant) => { for (let f = 0; f < settings.warmupFrames; f++) variant.frame!(); });
+  let fastestMs = Infinity;
+  each("in warm-up", (variant) => {
+    const start = platform.now();
+    for (let f = 0; f < settings.warmupFrames; f++) variant.frame!();
+    fastestMs = Math.min(fastestMs, (platform.now() - start) / settings.warmupFrames);
+  });
+  const moreFrames = Math.min(MAX_WARMUP_FRAMES, Math.ceil(settings.warmupMs / Math.max(fastestMs, 1e-3))) - settings.warmupFrames;
+  each("in warm-up", (variant) => { for (let f = 0; f < moreFrames; f++) variant.frame!(); });
   verify("after warm-up");
   for (let round = 0; round < settings.rounds; round++) {
     const order = round % 2 === 0 ? live() : live().reverse();

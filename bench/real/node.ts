@@ -1,6 +1,6 @@
 // One Node run of the real-library workloads under one view strategy, in its own process (so that
 // no other strategy's detached buffers or JIT feedback touch it):
-//   node --expose-gc --import tsx bench/real/node.ts <strategy> <rounds> <warmupFrames> <frameScale> <out.json>
+//   node --expose-gc --import tsx bench/real/node.ts <strategy> <rounds> <warmupFrames> <warmupMs> <frameScale> <out.json>
 // Collections come from Node's "gc" performance entries (bench/harness/gc-window.ts).
 
 import { writeFileSync } from "node:fs";
@@ -10,11 +10,11 @@ import { gc, GcWatch } from "../harness/gc-window";
 import { runWorkload, type WorkloadResult } from "./measure";
 import { fftWorkload, glMatrixWorkload, scopeBackingCalls } from "./variants";
 
-const [strategy, rounds, warmupFrames, frameScale, out] = process.argv.slice(2);
+const [strategy, rounds, warmupFrames, warmupMs, frameScale, out] = process.argv.slice(2);
 const heap = Heap.create({ viewStrategy: strategy as ViewStrategy, initialBytes: 64 << 20 });
 const watch = new GcWatch();
 const platform = { now: () => performance.now(), gc };
-const settings = { rounds: Number(rounds), warmupFrames: Number(warmupFrames), frameScale: Number(frameScale) };
+const settings = { rounds: Number(rounds), warmupFrames: Number(warmupFrames), warmupMs: Number(warmupMs), frameScale: Number(frameScale) };
 const noUpload = () => ({ upload: () => {}, notes: () => ({}) });
 
 const workloads: WorkloadResult[] = [];
