@@ -24,10 +24,7 @@ export interface RawHeap {
 
 const ALIGN = 8;
 
-/**
- * wasm-arena's GPA on its own heap. The raw API has no realloc, so a move is what Zig's
- * Allocator.realloc does: rawRemap in place, else rawAlloc, copy, rawFree (three calls).
- */
+/** wasm-arena's GPA on its own heap; a realloc is rawRealloc, one call into the core. */
 export class GpaHeap implements RawHeap {
   readonly heap = benchHeap({ initialBytes: 16 << 20 });
   private readonly allocator: Allocator;
@@ -46,12 +43,8 @@ export class GpaHeap implements RawHeap {
   }
 
   realloc(ptr: number, len: number, newLen: number): number {
-    const remapped = this.allocator.rawRemap(ptr, len, newLen, ALIGN);
-    if (remapped !== 0) return remapped;
-    const moved = this.alloc(newLen);
-    this.heap.u8.copyWithin(moved, ptr, ptr + Math.min(len, newLen));
-    this.allocator.rawFree(ptr, len, ALIGN);
-    return moved;
+    const moved = this.allocator.rawRealloc(ptr, len, newLen, ALIGN);
+    return moved !== 0 ? moved : outOfMemory(newLen);
   }
 
   view(): Uint8Array {

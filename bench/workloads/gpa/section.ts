@@ -32,7 +32,7 @@ function populate(live: number): Population {
   const streams = streamsFor(live);
   const rawPeer = (key: string, peer: Peer, how: string, heap: RawHeap, ops = OPS_PER_CALL): RawPeer =>
     ({ key, peer, how, churn: new RawChurn(heap, streams), ops, peakRequested: 0, peakHeld: 0 });
-  const gpaHow = "rawAlloc, rawFree; realloc: rawRemap or move";
+  const gpaHow = "rawAlloc, rawFree, rawRealloc";
   const raw: RawPeer[] = [
     rawPeer("gpa-fast", "wasm-arena GPA safety:false", gpaHow, new GpaHeap(false)),
     rawPeer("gpa-safe", "wasm-arena GPA safety:true", gpaHow, new GpaHeap(true)),
