@@ -7,16 +7,19 @@ export const MAX_ALLOCATION_BYTES = 2 ** 32 - 1;
 /** The alignment of raw allocations when none is given: enough for every element kind. */
 export const DEFAULT_RAW_ALIGN = 8;
 
+// Each check accepts in one test and builds its error out of line: the checks are inlined into
+// every allocation and free, and V8 inlines by bytecode size, so a message's template literal
+// written in place would cost every caller's inlining budget.
+
 /** `count` elements of `size` bytes, in bytes; RangeError unless `count` is a whole number in range. */
-export function byteLength(count: number, size: number, what = "length"): number {
-  // A BigInt would make the multiplication throw the engine's "Cannot mix BigInt" instead.
-  if (typeof count !== "number") throw notANumber(what, count);
-  const bytes = count * size;
-  if ((count >>> 0) !== count || bytes > MAX_ALLOCATION_BYTES) throw badLength(count, size, what);
-  return bytes;
+export function byteLength(count: number, size: number, what?: string): number {
+  if (typeof count === "number" && count === count >>> 0 && count * size <= MAX_ALLOCATION_BYTES) return count * size;
+  throw badLength(count, size, what ?? "length");
 }
 
-function badLength(count: number, size: number, what: string): RangeError {
+function badLength(count: unknown, size: number, what: string): RangeError {
+  // A BigInt would make the multiplication throw the engine's "Cannot mix BigInt" instead.
+  if (typeof count !== "number") return notANumber(what, count);
   return new RangeError(`${what} must be a whole number from 0 to ${Math.floor(MAX_ALLOCATION_BYTES / size)}, got ${count}`);
 }
 
@@ -38,18 +41,28 @@ export function describeValue(value: unknown): string {
   return String(value);
 }
 
+/** Keeps the powers of two from 1 to MAX_ALIGN of `x & -x` (x's lowest set bit). */
+const ALIGN_MASK = 2 * MAX_ALIGN - 1;
+
 /** RangeError unless `align` is a power of two from 1 to 65536. */
 export function checkAlign(align: number): number {
-  if (typeof align !== "number") throw notANumber("align", align);
-  if (!((align >>> 0) === align && align >= 1 && align <= MAX_ALIGN && (align & (align - 1)) === 0)) {
-    throw new RangeError(`align must be a power of two from 1 to ${MAX_ALIGN}, got ${align}`);
-  }
-  return align;
+  // `align & -align` is align only for a power of two (and only an integer one, in int32 range).
+  if (typeof align === "number" && align === (align & -align & ALIGN_MASK) && align !== 0) return align;
+  throw badAlign(align);
+}
+
+function badAlign(align: unknown): RangeError {
+  if (typeof align !== "number") return notANumber("align", align);
+  return new RangeError(`align must be a power of two from 1 to ${MAX_ALIGN}, got ${align}`);
 }
 
 /** RangeError unless `ptr` is a byte offset. */
 export function checkOffset(ptr: number): number {
-  if (typeof ptr !== "number") throw notANumber("byte offset", ptr);
-  if ((ptr >>> 0) !== ptr) throw new RangeError(`byte offset must be a whole number from 0 to 2^32-1, got ${ptr}`);
-  return ptr;
+  if (typeof ptr === "number" && ptr === ptr >>> 0) return ptr;
+  throw badOffset(ptr);
+}
+
+function badOffset(ptr: unknown): RangeError {
+  if (typeof ptr !== "number") return notANumber("byte offset", ptr);
+  return new RangeError(`byte offset must be a whole number from 0 to 2^32-1, got ${ptr}`);
 }

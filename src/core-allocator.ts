@@ -35,7 +35,7 @@ export class CoreAllocator<H extends object = object> {
    * The first address an allocator of the heap can hand out (dispatch.ts's isBelowHeap): below it
    * the core refuses a free or resize before any region is looked at.
    */
-  private readonly heapStart: number;
+  protected readonly heapStart: number;
   /**
    * This allocator's bump region as four words of memory (bump-fast-path.ts), which alloc, free
    * and resize bump in place; NO_REGION if it has none, has ended, or its backing allocator has.
@@ -97,14 +97,29 @@ export class CoreAllocator<H extends object = object> {
    * longer this allocator's to hand out).
    */
   liveHandle(): number {
-    if (this.backing?.record === 0) throw new AllocatorDeinitializedError(`backing allocator of this ${this.owner}`);
-    return this.ownHandle();
+    // One test on the way in, the error built out of line (checks.ts says why).
+    const record = this.record;
+    if (record !== 0 && this.backing?.record !== 0) return record;
+    throw this.deinitialized();
   }
 
   /** The record handle, for ending or inspecting this allocator: throws only after retire(). */
   ownHandle(): number {
-    if (this.record === 0) throw new AllocatorDeinitializedError(this.owner);
+    if (this.record === 0) throw this.ended();
     return this.record;
+  }
+
+  /** liveHandle()'s error: the backing allocator's end first, as it ends this one's use too. */
+  private deinitialized(): AllocatorDeinitializedError {
+    return this.backing?.record === 0 ? this.backingEnded() : this.ended();
+  }
+
+  private ended(): AllocatorDeinitializedError {
+    return new AllocatorDeinitializedError(this.owner);
+  }
+
+  private backingEnded(): AllocatorDeinitializedError {
+    return new AllocatorDeinitializedError(`backing allocator of this ${this.owner}`);
   }
 
   /**
@@ -351,19 +366,17 @@ export class CoreAllocator<H extends object = object> {
     if (status !== Status.OK) throw this.misuse(status, ptr, len);
   }
 
-  // The two calls besides rawAlloc the bump fast path can answer; arguments are checked, and
-  // anything it does not settle goes to the core as before. An allocator without a region skips
-  // the region's words (NO_REGION would fail its seal anyway, but a GPA's free would pay the reads).
+  // The two calls besides rawAlloc the bump fast path can answer, with arguments checked: an
+  // allocator with a bump region (RegionAllocator) tries it first, and anything it does not settle
+  // goes to the core; every other allocator calls the core, and its callers inline no bump code.
 
   /** The core's free: its status. */
-  private freeBytes(handle: number, ptr: number, len: number, align: number): Status {
-    if (this.regionAddress !== 0 && bumpFree(this.region, this.heapStart, ptr, len)) return Status.OK;
+  protected freeBytes(handle: number, ptr: number, len: number, align: number): Status {
     return this.core.free(handle, ptr, len, align);
   }
 
   /** The core's resize: its status. */
-  private resizeBytes(handle: number, ptr: number, len: number, newLen: number, align: number): Status {
-    if (this.regionAddress !== 0 && bumpResize(this.region, this.heapStart, ptr, len, newLen)) return Status.OK;
+  protected resizeBytes(handle: number, ptr: number, len: number, newLen: number, align: number): Status {
     return this.core.resize(handle, ptr, len, newLen, align);
   }
 
@@ -435,7 +448,7 @@ export class CoreAllocator<H extends object = object> {
    */
   private announceGrowth(): void {
     this.linear.flushGrowth();
-    if (this.record === 0) throw new AllocatorDeinitializedError(this.owner);
+    if (this.record === 0) throw this.ended();
   }
 
   /** A view of `info`'s kind over `n` elements at `ptr` (an empty one of its own when n is 0). */
@@ -485,7 +498,7 @@ export class CoreAllocator<H extends object = object> {
       case Status.ALIGN_MISMATCH:
         return new InvalidFreeError(`${where}: the alignment differs from the allocation's`);
       case Status.CORRUPTION: return new HeapCorruptionError(this.core.lastAddress() >>> 0);
-      case Status.DEINITIALIZED: return new AllocatorDeinitializedError(`backing allocator of this ${this.owner}`);
+      case Status.DEINITIALIZED: return this.backingEnded();
       default: return new InvalidFreeError(`${where} was not allocated by this ${this.owner}`);
     }
   }
@@ -525,6 +538,18 @@ class RegionAllocator<H extends object> extends CoreAllocator<H> {
       }
     }
     return this.bumpMissed(len, align) >>> 0;
+  }
+
+  // A free or resize of the last allocation, in the region; a closed region (NO_REGION) fails its
+  // seal there, so the call goes to the core, which settles it.
+
+  protected override freeBytes(handle: number, ptr: number, len: number, align: number): Status {
+    return bumpFree(this.region, this.heapStart, ptr, len) ? Status.OK : super.freeBytes(handle, ptr, len, align);
+  }
+
+  protected override resizeBytes(handle: number, ptr: number, len: number, newLen: number, align: number): Status {
+    return bumpResize(this.region, this.heapStart, ptr, len, newLen) ? Status.OK
+      : super.resizeBytes(handle, ptr, len, newLen, align);
   }
 
   /**
