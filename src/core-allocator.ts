@@ -114,10 +114,12 @@ export class CoreAllocator<H extends object = object> {
     return this.backing?.record === 0 ? this.backingEnded() : this.ended();
   }
 
+  /** The error of a call after retire(). */
   private ended(): AllocatorDeinitializedError {
     return new AllocatorDeinitializedError(this.owner);
   }
 
+  /** The error of a call after the backing allocator's retire(), or the core's DEINITIALIZED. */
   private backingEnded(): AllocatorDeinitializedError {
     return new AllocatorDeinitializedError(`backing allocator of this ${this.owner}`);
   }
