@@ -91,7 +91,7 @@ function runRealLibraries(): string | undefined | null {
   if (settings.only !== undefined || settings.strategy !== undefined) return undefined;
   const quick = settings.mode === "quick";
   log("\nreal libraries (gl-matrix, fft.js)");
-  const child = spawnSync(process.execPath, ["--import", "tsx", join(benchDir, "real/main.ts"), ...(quick ? ["--quick"] : [])], { stdio: "inherit" });
+  const child = spawnSync(process.execPath, ["--import", "tsx/esm", join(benchDir, "real/main.ts"), ...(quick ? ["--quick"] : [])], { stdio: "inherit" });
   if (child.status !== 0) return null;
   const realDir = realOutDir(quick);
   const { runs, machine } = JSON.parse(readFileSync(join(realDir, "real.json"), "utf8")) as { runs: PlatformRun[]; machine: Machine };

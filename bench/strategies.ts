@@ -32,7 +32,7 @@ const measured: Measured[] = [];
 for (const { name, prefix } of NODES) {
   for (const strategy of STRATEGIES) {
     const out = join(root, "bench/.cache/strategies", `${name}-${strategy}${quick ? "-quick" : ""}`);
-    const args = ["--expose-gc", "--import", "tsx", join(root, "bench/run.ts"), "--only", "^(batch|compute)$",
+    const args = ["--expose-gc", "--import", "tsx/esm", join(root, "bench/run.ts"), "--only", "^(batch|compute)$",
       "--strategy", strategy, "--out", out, ...(quick ? ["--quick"] : [])];
     console.log(`\n== ${name}, "${strategy}"`);
     const run = spawnSync(prefix[0], [...prefix.slice(1), ...args], { cwd: root, stdio: ["ignore", "inherit", "pipe"], encoding: "utf8" });

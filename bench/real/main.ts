@@ -30,7 +30,7 @@ async function measure(): Promise<{ machine: Machine; runs: PlatformRun[] }> {
   for (const strategy of NODE_STRATEGIES) {
     const out = join(tmpdir(), `wasm-arena-real-node-${process.pid}-${strategy}.json`);
     try {
-      execFileSync(process.execPath, ["--expose-gc", "--import", "tsx", join(root, "bench/real/node.ts"), strategy,
+      execFileSync(process.execPath, ["--expose-gc", "--import", "tsx/esm", join(root, "bench/real/node.ts"), strategy,
         String(settings.rounds), String(settings.warmupFrames), String(settings.warmupMs), String(settings.frameScale), out],
         { stdio: "inherit", cwd: root });
       runs.push(JSON.parse(readFileSync(out, "utf8")));

@@ -1,6 +1,6 @@
 // One Node run of the real-library workloads under one view strategy, in its own process (so that
 // no other strategy's detached buffers or JIT feedback touch it):
-//   node --expose-gc --import tsx bench/real/node.ts <strategy> <rounds> <warmupFrames> <warmupMs> <frameScale> <out.json>
+//   node --expose-gc --import tsx/esm bench/real/node.ts <strategy> <rounds> <warmupFrames> <warmupMs> <frameScale> <out.json>
 // Collections come from Node's "gc" performance entries (bench/harness/gc-window.ts).
 
 import { writeFileSync } from "node:fs";

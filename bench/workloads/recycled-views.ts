@@ -2,7 +2,7 @@
 // (the same allocations every time: recycling hands out cached views) and on one that does not
 // (lengths change every scope, so every offset moves: recycling only compares and records).
 //
-//   node --expose-gc --import tsx bench/workloads/recycled-views.ts [--quick] [--strategy plain]
+//   node --expose-gc --import tsx/esm bench/workloads/recycled-views.ts [--quick] [--strategy plain]
 //
 // (after `npm run build`: it measures the package's bundle, as users get it). Every scope makes
 // 1 + SCOPE small allocations (12 to 64 bytes, the gl-matrix temporaries of issue 11) on one arena,
