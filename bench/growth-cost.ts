@@ -8,7 +8,8 @@
 // Each run is a fresh process (the flag cannot be set again): it times three kernels of plain
 // typed-array code over ordinary ArrayBuffers, grows a heap of the strategy once (or, for the
 // control, does not), and times them again. The ratio after ÷ before is taken per process, and the
-// median over processes is reported. Writes bench/results/GROWTH.md.
+// median over processes is reported. In Chromium the first kernel runs in a fresh browser's page
+// around one growth of a plain WebAssembly.Memory. Writes bench/results/GROWTH.md.
 //
 //   node --import tsx/esm bench/growth-cost.ts --child <strategy | control>   one process, JSON out
 
@@ -16,11 +17,13 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import os from "node:os";
+import { chromium } from "playwright-core";
 import { Heap, type ViewStrategy } from "wasm-arena";
 import { createWorld } from "../examples/gl-matrix-frame";
 import { createFilter, createSignal } from "../examples/fft-block-filter";
 import { framePreallocated } from "./real/gl-frame-floors";
 import { filterPreallocated, preallocate } from "./real/fft-floors";
+import { CHROMIUM, CHROMIUM_ARGS } from "./real/chromium";
 
 /** Kernels of user code over its own typed arrays: none of them reads or writes a heap. */
 const KERNELS: Record<string, () => () => number> = {
@@ -104,7 +107,61 @@ const NODES = [
   { name: "Node 26", prefix: [process.execPath, join(root, "scripts/with-node.mjs"), "26", "--", "node"] },
 ];
 
-function parent(): void {
+/**
+ * In a page: the first kernel's time after ÷ before growing a plain WebAssembly.Memory once (a
+ * heap's "plain" growth, without the library's bundle), or not (`grow`). It runs in the browser,
+ * so it carries its own copy of the kernel and the timing, as source text: tsx would otherwise
+ * wrap its closures in a helper the page does not have.
+ */
+const PAGE_KERNEL = `(grow) => {
+  const input = Int32Array.from({ length: 1024 }, (_, i) => i - 512);
+  const temp = new Int32Array(1024);
+  const call = () => {
+    for (let i = 0; i < input.length; i++) temp[i] = input[i] * 2;
+    return temp[7];
+  };
+  const time = () => {
+    let sink = 0;
+    for (let i = 0; i < 20000; i++) sink += call();
+    const samples = [];
+    for (let s = 0; s < 15; s++) {
+      const start = performance.now();
+      for (let i = 0; i < 20000; i++) sink += call();
+      samples.push(performance.now() - start);
+    }
+    if (Number.isNaN(sink)) throw new Error("kernel produced NaN");
+    return samples.sort((x, y) => x - y)[7];
+  };
+  const before = time();
+  if (grow) new WebAssembly.Memory({ initial: 1 }).grow(1);
+  return time() / before;
+}`;
+
+/** The Chromium rows: each run a browser of its own, so that each page is a fresh process. */
+async function chromiumRows(): Promise<string[]> {
+  const rows: string[] = [];
+  for (const grow of [false, true]) {
+    const ratios: number[] = [];
+    let version = "";
+    for (let p = 0; p < PROCESSES; p++) {
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      try {
+        version = browser.version();
+        const page = await browser.newPage();
+        ratios.push(await page.evaluate(`(${PAGE_KERNEL})(${grow})`) as number);
+      } finally {
+        await browser.close();
+      }
+    }
+    const label = `Chromium ${version}, a plain \`WebAssembly.Memory\`, ${grow ? "grown once" : "no growth (control)"}`;
+    const cell = `${median(ratios).toFixed(2)}× <sub>${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}</sub>`;
+    rows.push(`| ${label} | ${cell} | ${Object.keys(KERNELS).slice(1).map(() => "–").join(" | ")} | ${grow ? "yes" : "no"} |`);
+    console.log(`${label}: ${cell}`);
+  }
+  return rows;
+}
+
+async function parent(): Promise<void> {
   const rows: string[] = [];
   for (const { name, prefix } of NODES) {
     for (const mode of MODES) {
@@ -132,6 +189,7 @@ function parent(): void {
       console.log(`${label}: ${cells.join("  ")}`);
     }
   }
+  rows.push(...await chromiumRows());
   const out = join(root, "bench/results");
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, "GROWTH.md"), [
@@ -141,7 +199,9 @@ function parent(): void {
       + "that the first detach ever made clears for good (its ArrayBufferDetaching protector); from then on every optimized "
       + "typed-array access in the process also checks its buffer. Each row is "
       + `${PROCESSES} fresh processes; each times three kernels of ordinary typed-array code, none of which touches the heap, `
-      + "grows a heap of 1 MiB by 8 MiB with `heap.reserve()` (the control does not), and times them again. "
+      + "grows a heap of 1 MiB by 8 MiB with `heap.reserve()` (the control does not), and times them again; "
+      + "in Chromium, each of 5 fresh browsers times the first kernel in a page, grows a plain `WebAssembly.Memory` "
+      + "once (the control does not) and times it again. "
       + "Figures are time after ÷ time before: the median over the processes, min–max below.",
     [
       `| process | ${Object.keys(KERNELS).join(" | ")} | memory grew |`,
@@ -157,4 +217,4 @@ function parent(): void {
 
 const at = process.argv.indexOf("--child");
 if (at > 0) child(process.argv[at + 1] as ViewStrategy | "control");
-else parent();
+else await parent();

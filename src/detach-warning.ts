@@ -23,7 +23,7 @@ export function warnOnDetachingGrowth(heap: Heap, liveCount: () => number): () =
     console.warn(`wasm-arena: memory grew from ${previousBytes} to ${memoryBytes} bytes under viewStrategy "plain" `
       + `while a GeneralPurposeAllocator held ${live} live allocations: every view taken before is detached now, `
       + "and once a buffer has been detached V8 checks every optimized typed-array access in the process for it "
-      + "(tight loops measured up to 1.9x slower, code that never touches the heap included). "
+      + "(in Node, tight loops measured up to 1.9x slower, code that never touches the heap included). "
       + "Grow once up front instead: heap.reserve(bytes), sized from a first scope with "
       + `heap.reserve(arena.queryCapacity()). The allocation that grew memory:\n${grewAt}`);
   });

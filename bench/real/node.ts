@@ -8,6 +8,7 @@ import { performance } from "node:perf_hooks";
 import { Heap, type ViewStrategy } from "wasm-arena";
 import { gc, GcWatch } from "../harness/gc-window";
 import { runWorkload, type WorkloadResult } from "./measure";
+import { detachProbe } from "./detach-probe";
 import { fftWorkload, glMatrixWorkload, scopeBackingCalls } from "./variants";
 
 const [strategy, rounds, warmupFrames, warmupMs, frameScale, out] = process.argv.slice(2);
@@ -33,7 +34,9 @@ for (const build of [() => glMatrixWorkload(heap, noUpload), () => fftWorkload(h
 }
 watch.stop();
 const stats = heap.stats();
+// Last of everything timed: the probe turns the fast path off (detach-probe.ts).
+const fastPathSlowdown = detachProbe(() => performance.now());
 writeFileSync(out, JSON.stringify({
   platform: "node", strategy, version: process.versions.node, v8: process.versions.v8, defaultStrategy: Heap.create().viewStrategy,
-  memoryGrows: stats.grows, scopeBackingCalls70k: { freshHeap: scopeBackingCalls(Heap.create({ viewStrategy: strategy as ViewStrategy, initialBytes: 64 << 20 }), 70_000), workloadHeap: scopeBackingCalls(heap, 70_000) }, workloads,
+  memoryGrows: stats.grows, fastPathSlowdown, scopeBackingCalls70k: { freshHeap: scopeBackingCalls(Heap.create({ viewStrategy: strategy as ViewStrategy, initialBytes: 64 << 20 }), 70_000), workloadHeap: scopeBackingCalls(heap, 70_000) }, workloads,
 }));

@@ -7,6 +7,7 @@ import { sectionChart } from "../report/svg";
 import { duration, ratio, significant } from "../report/format";
 import type { WorkloadResult } from "./measure";
 import { pairedRatio, summarize } from "./summary";
+import { fastPathVerdict } from "./detach-probe";
 
 export interface PlatformRun {
   platform: "node" | "chromium";
@@ -16,6 +17,8 @@ export interface PlatformRun {
   crossOriginIsolated?: boolean;
   webgl?: string;
   memoryGrows?: number;
+  /** detachProbe()'s figure, taken after the rounds: about 2 if the typed-array fast path was on through them. */
+  fastPathSlowdown?: number;
   scopeBackingCalls70k?: { freshHeap: number; workloadHeap: number };
   error?: string;
   workloads?: WorkloadResult[];
@@ -80,6 +83,7 @@ function runTables(run: PlatformRun): string {
   const facts = [
     run.crossOriginIsolated === undefined ? "" : `cross-origin isolated: ${run.crossOriginIsolated}`,
     `default strategy on this platform: "${run.defaultStrategy}"`, `memory grows during the run: ${run.memoryGrows}`,
+    run.fastPathSlowdown === undefined ? "" : `V8's typed-array fast path: ${fastPathVerdict(run.fastPathSlowdown)}`,
     run.webgl === undefined ? "" : `WebGL: ${run.webgl}`,
   ].filter((f) => f !== "").join(" · ");
   const parts = [`### ${runName(run)}`, facts, `![${runName(run)}](${chartFile(run)})`];
