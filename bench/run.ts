@@ -12,6 +12,7 @@ import { measureGroup } from "./harness/measure";
 import { computeRatios } from "./harness/ratios";
 import type { RunResult, SectionResult } from "./harness/results";
 import { buildTlsf, TLSF_BUILD } from "./peers/tlsf";
+import { detachProbe } from "./harness/detach-probe";
 import { batchSection } from "./workloads/batch/section";
 import { resetLoopSection } from "./workloads/reset-loop";
 import { computeResultSection } from "./workloads/compute-result/section";
@@ -54,6 +55,8 @@ for (const { groups, ...section } of sections) {
   results.push(result);
 }
 computeRatios(results);
+// Last of everything timed in this process: the probe turns the fast path off (detach-probe.ts).
+const fastPathSlowdown = detachProbe(() => performance.now());
 
 const { rounds, cpuTimeMs, minSamples, gcWindowMs, outDir } = settings;
 const run: RunResult = {
@@ -63,6 +66,7 @@ const run: RunResult = {
   environment,
   settings: { rounds, cpuTimeMs, minSamples, gcWindowMs },
   sections: results,
+  fastPathSlowdown,
 };
 const targets = checkTargets(run);
 const real = runRealLibraries();

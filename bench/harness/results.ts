@@ -51,6 +51,8 @@ export interface RunResult {
   /** How much was measured. */
   settings: Pick<Settings, "rounds" | "cpuTimeMs" | "minSamples" | "gcWindowMs">;
   sections: SectionResult[];
+  /** detachProbe()'s figure after the sections: about 2 if V8's typed-array fast path was on through them. */
+  fastPathSlowdown?: number;
 }
 
 export function median(values: readonly number[]): number {

@@ -8,7 +8,7 @@ import { performance } from "node:perf_hooks";
 import { Heap, type ViewStrategy } from "wasm-arena";
 import { gc, GcWatch } from "../harness/gc-window";
 import { runWorkload, type WorkloadResult } from "./measure";
-import { detachProbe } from "./detach-probe";
+import { detachProbe } from "../harness/detach-probe";
 import { fftWorkload, glMatrixWorkload, scopeBackingCalls } from "./variants";
 
 const [strategy, rounds, warmupFrames, warmupMs, frameScale, out] = process.argv.slice(2);

@@ -6,7 +6,7 @@
 
 import { Heap, type ViewStrategy } from "wasm-arena";
 import { runWorkload, type Settings, type WorkloadResult } from "./measure";
-import { detachProbe } from "./detach-probe";
+import { detachProbe } from "../harness/detach-probe";
 import { fftWorkload, glMatrixWorkload, scopeBackingCalls, type UploadFor } from "./variants";
 
 function webgl(): { uploadFor: UploadFor; renderer: string } {

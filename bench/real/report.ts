@@ -7,7 +7,7 @@ import { sectionChart } from "../report/svg";
 import { duration, ratio, significant } from "../report/format";
 import type { WorkloadResult } from "./measure";
 import { pairedRatio, summarize } from "./summary";
-import { fastPathVerdict } from "./detach-probe";
+import { fastPathVerdict } from "../harness/detach-probe";
 
 export interface PlatformRun {
   platform: "node" | "chromium";

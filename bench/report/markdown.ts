@@ -6,6 +6,7 @@ import type { CellResult, GroupResult, RunResult, SectionResult } from "../harne
 import { TLSF_BUILD } from "../peers/tlsf";
 import type { TargetResult } from "./targets";
 import { duration, mebibytes, ratio, significant } from "./format";
+import { fastPathVerdict } from "../harness/detach-probe";
 
 const STATUS = { met: "✅ met", missed: "❌ missed", "not measured": "— not measured" } as const;
 
@@ -83,7 +84,8 @@ export function resultsMarkdown(run: RunResult, targets: TargetResult[], readme:
     `Every figure is the median of ${rounds} rounds (each ≥ ${cpuTimeMs} ms and ≥ ${minSamples} samples, the mean `
       + `per operation); collections and peak memory are counted over ${gcWindowMs} ms more of each cell alone. `
       + `How the figures are taken, and how to reproduce and profile them: [bench/README.md](${readme}). `
-      + "The hot path under every view strategy and on Node 26: [STRATEGIES.md](STRATEGIES.md) (`npm run bench:strategies`).",
+      + "The hot path under every view strategy and on Node 26: [STRATEGIES.md](STRATEGIES.md) (`npm run bench:strategies`)."
+      + (run.fastPathSlowdown === undefined ? "" : ` V8's typed-array fast path: ${fastPathVerdict(run.fastPathSlowdown)}.`),
     targetsSection(targets, readme),
     ...run.sections.map(section),
     "",

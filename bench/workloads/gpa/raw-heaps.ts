@@ -2,7 +2,7 @@
 // adapter is what a user of that allocator writes, one call into the allocator per operation
 // where its API allows.
 
-import { GeneralPurposeAllocator, type Allocator } from "wasm-arena";
+import { GeneralPurposeAllocator, type Allocator, type Heap } from "wasm-arena";
 import { benchHeap } from "../../harness/strategy";
 import { MemPool } from "@thi.ng/malloc";
 import { outOfMemory } from "../../peers/out-of-memory";
@@ -24,12 +24,17 @@ export interface RawHeap {
 
 const ALIGN = 8;
 
-/** wasm-arena's GPA on its own heap; a realloc is rawRealloc, one call into the core. */
+/**
+ * wasm-arena's GPA on its own heap of `initialBytes`; a realloc is rawRealloc, one call into the
+ * core. A heap large enough never to grow keeps a "plain" run from detaching a buffer, which would
+ * slow every typed-array access of the process from then on (bench/README.md).
+ */
 export class GpaHeap implements RawHeap {
-  readonly heap = benchHeap({ initialBytes: 16 << 20 });
+  readonly heap: Heap;
   private readonly allocator: Allocator;
 
-  constructor(safety: boolean) {
+  constructor(safety: boolean, initialBytes: number) {
+    this.heap = benchHeap({ initialBytes });
     this.allocator = new GeneralPurposeAllocator({ safety, heap: this.heap }).allocator();
   }
 
