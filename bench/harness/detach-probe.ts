@@ -5,8 +5,8 @@
 // see it: after the rounds, a typed-array loop is timed, a buffer is detached on purpose, and the
 // loop is timed again. Nearly twice as slow means the flag was still on through the rounds; the
 // same speed means something had already turned it off, or an engine where a detach costs nothing
-// (Chromium 150 measured so in GROWTH.md, though a sampling loop of another shape, timed by the
-// clock on every call, saw 1.6–2.2× there). Run it last: afterwards the flag is off in this process.
+// (Chromium 150 measured so in GROWTH.md, though two sampling loops of other shapes saw 1.3–2.2×
+// there). Run it last: afterwards the flag is off in this process.
 
 /** Time after the deliberate detach ÷ time before, for the probe loop. */
 export function detachProbe(now: () => number): number {
