@@ -24,6 +24,7 @@ import { createFilter, createSignal } from "../examples/fft-block-filter";
 import { framePreallocated } from "./real/gl-frame-floors";
 import { filterPreallocated, preallocate } from "./real/fft-floors";
 import { CHROMIUM, CHROMIUM_ARGS } from "./real/chromium";
+import { median } from "./harness/results";
 
 /** Kernels of user code over its own typed arrays: none of them reads or writes a heap. */
 const KERNELS: Record<string, () => () => number> = {
@@ -72,11 +73,6 @@ function time(call: () => number): number {
   }
   if (Number.isNaN(sink)) throw new Error("kernel produced NaN");
   return median(samples);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
 }
 
 /** One process: each kernel before and after the heap grew once (or not, for the control). */
