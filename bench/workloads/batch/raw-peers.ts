@@ -1,5 +1,6 @@
 // processBatch on the raw path: allocations are byte offsets, read and written through views of
-// the whole memory taken once per batch, and again only if an allocation grew the memory.
+// the whole memory, taken again only when an allocation grew the memory: by wasm-arena's growth
+// listener, by TLSF's loop when its views no longer span an item's temporaries.
 
 import { ArenaAllocator } from "wasm-arena";
 import { benchHeap } from "../../harness/strategy";
@@ -37,19 +38,21 @@ export function arenaRaw(): Cell {
   const heap = benchHeap({ initialBytes: BATCH_HEAP_BYTES });
   const arena = new ArenaAllocator(heap.pageAllocator);
   const scratch = arena.allocator();
+  // The whole-memory views, taken again by a growth listener: listeners run before the call that
+  // grew memory returns (API.md), so the loop needs no test of its own.
+  let u8 = heap.u8, f64 = heap.f64, i32 = heap.i32;
+  heap.onGrow(() => (u8 = heap.u8, f64 = heap.f64, i32 = heap.i32));
   return {
     id: "batch/raw/arena", peer: "wasm-arena ArenaAllocator", how: `rawAlloc + heap.f64, reset("retain_capacity")`,
     opsPerCall: TEMPORARIES,
     call: () => {
       // Written out for this peer and path, not shared: V8 then inlines the peer's calls into this loop.
-      let u8 = heap.u8, f64 = heap.f64, i32 = heap.i32;
       let checksum = 0;
       for (let item = 0; item < ITEMS; item++) {
         const length = keyBytes(item);
         const key = scratch.rawAlloc(length, 1);
         const samples = scratch.rawAlloc(SAMPLE_BYTES, 8);
         const bins = scratch.rawAlloc(BIN_BYTES, 4);
-        if (!spans(u8, key, length, samples, bins)) (u8 = heap.u8, f64 = heap.f64, i32 = heap.i32);
         checksum += touchRaw(item, u8, f64, i32, key, length, samples, bins);
       }
       arena.reset("retain_capacity");

@@ -46,9 +46,9 @@ export function touchRaw(item: number, u8: Uint8Array, f64: Float64Array, i32: I
 }
 
 /**
- * Whether `u8` spans an item's three temporaries. A raw-path peer whose memory can grow checks
- * this after allocating and takes fresh whole-memory views when it fails: after growth, old views
- * are detached ("plain" memory) or too short ("shared"), and writes through them would be lost.
+ * Whether `u8` spans an item's three temporaries. TLSF's raw path, whose memory grows with no
+ * notice, checks this after allocating and takes fresh whole-memory views when it fails: after
+ * growth, old views are detached or too short, and writes through them would be lost.
  */
 export function spans(u8: Uint8Array, key: number, keyLength: number, samples: number, bins: number): boolean {
   const end = u8.length;
