@@ -13,6 +13,7 @@ import { computeRatios } from "./harness/ratios";
 import type { RunResult, SectionResult } from "./harness/results";
 import { buildTlsf, TLSF_BUILD } from "./peers/tlsf";
 import { detachProbe } from "./harness/detach-probe";
+import { profileBatch } from "./profile/batch-profile";
 import { batchSection } from "./workloads/batch/section";
 import { resetLoopSection } from "./workloads/reset-loop";
 import { computeResultSection } from "./workloads/compute-result/section";
@@ -55,6 +56,7 @@ for (const { groups, ...section } of sections) {
   results.push(result);
 }
 computeRatios(results);
+const batchProfile = results.some((section) => section.id === "batch") ? profileBatchCells() : undefined;
 // Last of everything timed in this process: the probe turns the fast path off (detach-probe.ts).
 const fastPathSlowdown = detachProbe(() => performance.now());
 
@@ -67,6 +69,7 @@ const run: RunResult = {
   settings: { rounds, cpuTimeMs, minSamples, gcWindowMs },
   sections: results,
   fastPathSlowdown,
+  batchProfile,
 };
 const targets = checkTargets(run);
 const real = runRealLibraries();
@@ -85,6 +88,12 @@ if (real === null) {
   process.exitCode = 1;
 }
 log(`\nwrote ${[...files.keys()].map((name) => relative(process.cwd(), join(outDir, name))).join(", ")} (${run.seconds} s)`);
+
+/** processBatch's line profile, in a process of its own. */
+function profileBatchCells() {
+  log(`\nline profile of processBatch (${settings.profileMs} ms per cell)`);
+  return profileBatch(settings.profileMs);
+}
 
 /**
  * A whole run also measures the real libraries (bench/real/main.ts, in Node and Chromium, in

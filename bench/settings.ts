@@ -16,6 +16,8 @@ const FULL = {
   minSamples: 10,
   /** Time each cell runs once more, untimed by mitata, while collections and peak memory are counted. */
   gcWindowMs: 1000,
+  /** Milliseconds each cell of processBatch's line profile runs under the profiler (bench/profile/). */
+  profileMs: 3000,
   /** Batches the reset loop counts backing-allocator calls over. */
   resetBatches: 20,
   /** Input lengths of computeResult. */
@@ -32,7 +34,7 @@ const FULL = {
 export type Settings = typeof FULL;
 
 const QUICK: Partial<Settings> = {
-  mode: "quick", rounds: 3, cpuTimeMs: 4, minSamples: 2, gcWindowMs: 20, resetBatches: 4,
+  mode: "quick", rounds: 3, cpuTimeMs: 4, minSamples: 2, gcWindowMs: 20, profileMs: 200, resetBatches: 4,
   computeSizes: [KI, 64 * KI], gpaLive: [1000, 32_000], outDir: "bench/.cache/quick",
 };
 

@@ -3,6 +3,7 @@
 import type { Cell, Extra, Group, Section } from "./cell";
 import type { Environment } from "./environment";
 import type { Settings } from "../settings";
+import type { CellProfile } from "../profile/line-profile";
 
 /** A figure over the rounds: the median of the per-round figures, and their range. */
 export interface Spread {
@@ -53,6 +54,8 @@ export interface RunResult {
   sections: SectionResult[];
   /** detachProbe()'s figure after the sections: about 2 if V8's typed-array fast path was on through them. */
   fastPathSlowdown?: number;
+  /** The line profile of processBatch's floor and arena cells (bench/profile/), when the run measured processBatch. */
+  batchProfile?: CellProfile[];
 }
 
 export function median(values: readonly number[]): number {

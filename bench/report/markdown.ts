@@ -7,6 +7,7 @@ import { TLSF_BUILD } from "../peers/tlsf";
 import type { TargetResult } from "./targets";
 import { duration, mebibytes, ratio, significant } from "./format";
 import { fastPathVerdict } from "../harness/detach-probe";
+import { profileSection } from "./profile-section";
 
 const STATUS = { met: "✅ met", missed: "❌ missed", "not measured": "— not measured" } as const;
 
@@ -88,6 +89,7 @@ export function resultsMarkdown(run: RunResult, targets: TargetResult[], readme:
       + (run.fastPathSlowdown === undefined ? "" : ` V8's typed-array fast path: ${fastPathVerdict(run.fastPathSlowdown)}.`),
     targetsSection(targets, readme),
     ...run.sections.map(section),
+    ...(run.batchProfile === undefined ? [] : [profileSection(run.batchProfile, readme)]),
     "",
   ].join("\n\n");
 }
