@@ -26,6 +26,6 @@ const lineOf = (n: number) => {
 
 const profiles: CellProfile[] = [];
 for (const make of [floorRaw, arenaRaw, floorViews, arenaViews]) {
-  profiles.push(await profileCell(make(), ms, 100, batchChecksum(), lineOf));
+  profiles.push(await profileCell(make(), ms, 100, batchChecksum(), import.meta.url, lineOf));
 }
 process.stdout.write(JSON.stringify(profiles));

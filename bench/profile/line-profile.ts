@@ -2,8 +2,8 @@
 // call runs for a while. Each sample names the source line the optimized code was at, inlined
 // callees included (a bump inlined into a loop is charged to the bump's own lines). The lines are
 // those of the script V8 ran, so the cell must run from a bundle that keeps its sources' lines
-// (batch-profile.ts makes one); a sample outside any line (the collector, the engine) is charged
-// to its node's name.
+// (batch-profile.ts makes one). A sample in another script (Node's own) is charged to its function
+// and script, and one outside any line (the collector, the engine) to its node's name.
 
 import { Session } from "node:inspector/promises";
 import type { Cell } from "../harness/cell";
@@ -19,9 +19,9 @@ export interface CellProfile {
 }
 
 export interface ProfileSpot {
-  /** The source file the line is from, as the bundle names it; "" for engine activity. */
+  /** The source file and line, "src/arena.ts:12"; another script's URL; "" for engine activity. */
   module: string;
-  /** The line's text, trimmed; for engine activity, the profiler's name: "(garbage collector)". */
+  /** The line's text, trimmed; elsewhere, the function's or the profiler's name: "(garbage collector)". */
   text: string;
   nsPerOp: number;
 }
@@ -30,12 +30,12 @@ export interface ProfileSpot {
 const SAMPLING_INTERVAL_US = 50;
 
 /**
- * Profiles `cell.call()` for at least `ms` milliseconds, after `warmUpCalls` untimed calls;
- * `lineOf(n)` gives line n (1-based) of the running script and the module it came from. Throws if
- * a call returns anything but `checksum`.
+ * Profiles `cell.call()` for at least `ms` milliseconds, after `warmUpCalls` untimed calls.
+ * `bundle` is the URL of the script the cell runs from, and `lineOf(n)` gives its line n (1-based)
+ * and the source it came from. Throws if a call returns anything but `checksum`.
  */
 export async function profileCell(cell: Cell, ms: number, warmUpCalls: number, checksum: number,
-  lineOf: (line: number) => { module: string; text: string }): Promise<CellProfile> {
+  bundle: string, lineOf: (line: number) => { module: string; text: string }): Promise<CellProfile> {
   const check = (value: number) => {
     if (value !== checksum) throw new Error(`${cell.id} returned ${value}, not ${checksum}`);
   };
@@ -66,13 +66,16 @@ export async function profileCell(cell: Cell, ms: number, warmUpCalls: number, c
     for (const node of profile.nodes) {
       const hits = node.hitCount ?? 0;
       samples += hits;
+      const { url, functionName } = node.callFrame;
       let onLines = 0;
-      for (const { line, ticks: count } of node.positionTicks ?? []) {
-        const { module, text } = lineOf(line);
-        charge(module, text, count);
-        onLines += count;
+      if (url === bundle) {
+        for (const { line, ticks: count } of node.positionTicks ?? []) {
+          const { module, text } = lineOf(line);
+          charge(module, text, count);
+          onLines += count;
+        }
       }
-      if (hits > onLines) charge("", node.callFrame.functionName || "(anonymous)", hits - onLines);
+      if (hits > onLines) charge(url, functionName || "(anonymous)", hits - onLines);
     }
     const spots = [...ticks.values()]
       .map(({ module, text, ticks: count }) => ({ module, text, nsPerOp: (nsPerOp * count) / samples }))

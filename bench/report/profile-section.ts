@@ -11,6 +11,7 @@ const PARTS: [label: string, test: (spot: ProfileSpot) => boolean][] = [
   ["the floor's bump (bench/peers/js-bump.ts)", (spot) => spot.module.startsWith("bench/peers/")],
   ["the workload: its loop, reads, writes and views (bench/workloads/)", (spot) => spot.module.startsWith("bench/workloads/")],
   ["the engine: collector, runtime, builtins", (spot) => spot.module === ""],
+  ["Node's own scripts (the profiling loop's clock)", (spot) => spot.module.startsWith("node:")],
 ];
 
 /** Lines shown one by one: those that take at least this share of either cell's time. */
@@ -33,7 +34,7 @@ function partsTable(floor: CellProfile, arena: CellProfile): string[] {
     return [...perPart, other];
   };
   const [f, a] = [sums(floor), sums(arena)];
-  const labels = [...PARTS.map(([label]) => label), "anything else (the profiling loop)"];
+  const labels = [...PARTS.map(([label]) => label), "anything else"];
   return [
     "| where the time went | floor, ns per op | arena, ns per op | arena − floor |",
     "|---|---:|---:|---:|",
