@@ -92,7 +92,7 @@ log(`\nwrote ${[...files.keys()].map((name) => relative(process.cwd(), join(outD
 /** processBatch's line profile, in a process of its own. */
 function profileBatchCells() {
   log(`\nline profile of processBatch (${settings.profileMs} ms per cell)`);
-  return profileBatch(settings.profileMs);
+  return profileBatch(settings.profileMs, settings.strategy);
 }
 
 /**
