@@ -64,7 +64,7 @@ export class CoreAllocator<H extends object = object> {
    */
   private views: ViewCache | undefined = undefined;
   /** The cache of an allocator that recycles views, pausing or not; undefined after retire(). */
-  private viewCache: ViewCache | undefined = undefined;
+  protected viewCache: ViewCache | undefined = undefined;
 
   constructor(
     readonly heap: H,
@@ -205,7 +205,8 @@ export class CoreAllocator<H extends object = object> {
   /**
    * From now on, alloc() hands out the same view again for the allocation at the same position
    * since the last restartViews() when it has the same kind, length and offset (view-cache.ts).
-   * For an allocator with a bump region, whose owner calls restartViews() on each reset.
+   * Only for an allocator with a bump region, whose owner calls restartViews() on each reset:
+   * its bump's misses are where the cache follows memory's buffer (RegionAllocator.bumpMissed).
    */
   recycleViews(): void {
     this.views = this.viewCache = new ViewCache(this.linear);
@@ -557,14 +558,14 @@ class RegionAllocator<H extends object> extends CoreAllocator<H> {
   /**
    * rawAlloc when the bump did not fit: by the core, with its checks and errors. A region that
    * growth detached is made again first, and the bump tried on it again: growth elsewhere on the
-   * heap costs the fast path no core call.
+   * heap costs the fast path no core call. Then the recycled views follow memory's buffer: under
+   * "plain" every growth, this allocator's or anyone's, detaches the region's words, so the first
+   * bump after it comes here before the view cache is asked for a view.
    */
   private bumpMissed(len: number, align: number): number {
-    if (this.region.length === 0) {
-      this.openRegion();
-      return this.rawAlloc(len, align);
-    }
-    return super.rawAlloc(len, align);
+    const ptr = this.region.length === 0 ? (this.openRegion(), this.rawAlloc(len, align)) : super.rawAlloc(len, align);
+    this.viewCache?.followBuffer();
+    return ptr;
   }
 }
 

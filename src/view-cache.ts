@@ -19,7 +19,7 @@
 // Each entry keeps the offset and length it was made for, so that a lookup reads two words and
 // no view getter. Under "plain" every entry is a view of the buffer memory had when it was made,
 // and growth detaches them all: the cache is dropped as soon as it sees memory's buffer change
-// (at the next allocation, or reset). Under "resizable" and "shared" a view made before a growth
+// (at the allocator's next bump, which the growth makes miss, or reset). Under "resizable" and "shared" a view made before a growth
 // still covers its bytes (a resizable buffer only grows, a shared one never detaches), so the
 // cache is kept.
 
@@ -110,11 +110,11 @@ export class ViewCache {
   /**
    * Takes the next position for an allocation of `n` (> 0) elements of `info` at `ptr`: the view
    * it handed out last time if that view is this allocation's, else undefined, and the caller
-   * makes one and keep()s it. Memory's buffer must be current (a growth nobody announced noticed).
+   * makes one and keep()s it. Since the last growth, the allocator's bump must have missed
+   * (followBuffer()): under "plain" a view of the old buffer must not be handed out.
    */
   take(info: KindInfo, ptr: number, n: number): View | undefined {
     const i = this.next++;
-    if (this.linear.buffer !== this.buffer) this.moved();
     if (i >= this.size || this.kinds[i] !== info) return undefined;
     const places = this.places;
     return places[2 * i] === ptr && places[2 * i + 1] === n ? this.views[i] : undefined;
@@ -178,6 +178,15 @@ export class ViewCache {
     if (this.linear.buffer !== this.buffer) this.moved();
     this.comparable = this.size;
     return true;
+  }
+
+  /**
+   * Drops the views if memory's buffer changed under "plain". The allocator calls it whenever its
+   * bump misses (bumpMissed()): under "plain" every growth detaches the region's words too, so the
+   * allocator's next bump misses before take() can hand out a view of the old buffer.
+   */
+  followBuffer(): void {
+    if (this.linear.buffer !== this.buffer) this.moved();
   }
 
   /** Memory's buffer changed: under "plain" every view here is detached, so they all go. */
