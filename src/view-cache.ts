@@ -19,9 +19,9 @@
 // Each entry keeps the offset and length it was made for, so that a lookup reads two words and
 // no view getter. Under "plain" every entry is a view of the buffer memory had when it was made,
 // and growth detaches them all: the cache is dropped as soon as it sees memory's buffer change
-// (at the allocator's next bump, which the growth makes miss, or reset). Under "resizable" and "shared" a view made before a growth
-// still covers its bytes (a resizable buffer only grows, a shared one never detaches), so the
-// cache is kept.
+// (at the allocator's next bump, which the growth makes miss, or reset). Under "resizable" and
+// "shared" a view made before a growth still covers its bytes (a resizable buffer only grows, a
+// shared one never detaches), so the cache is kept.
 
 import type { KindInfo, View } from "./kinds";
 import type { LinearMemory } from "../bindings/linear-memory";
@@ -110,8 +110,8 @@ export class ViewCache {
   /**
    * Takes the next position for an allocation of `n` (> 0) elements of `info` at `ptr`: the view
    * it handed out last time if that view is this allocation's, else undefined, and the caller
-   * makes one and keep()s it. Since the last growth, the allocator's bump must have missed
-   * (followBuffer()): under "plain" a view of the old buffer must not be handed out.
+   * makes one and keep()s it. The cache must have followed memory's buffer since the last growth
+   * (followBuffer() or restart()): under "plain" a view of the old buffer must not be handed out.
    */
   take(info: KindInfo, ptr: number, n: number): View | undefined {
     const i = this.next++;
