@@ -563,7 +563,13 @@ class RegionAllocator<H extends object> extends CoreAllocator<H> {
    * bump after it comes here before the view cache is asked for a view.
    */
   private bumpMissed(len: number, align: number): number {
-    const ptr = this.region.length === 0 ? (this.openRegion(), this.rawAlloc(len, align)) : super.rawAlloc(len, align);
+    let ptr: number;
+    if (this.region.length === 0) {
+      this.openRegion();
+      ptr = this.rawAlloc(len, align);
+    } else {
+      ptr = super.rawAlloc(len, align);
+    }
     this.viewCache?.followBuffer();
     return ptr;
   }
