@@ -120,7 +120,7 @@ export class ArenaAllocator implements Disposable {
    */
   deinit(): void {
     this.arena.core.destroy(this.arena.ownHandle());
-    this.arena.retire();
+    this.arena.retire(this);
     this.throwIfCorrupt();
   }
 

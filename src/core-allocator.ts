@@ -53,6 +53,16 @@ export class CoreAllocator<H extends object = object> {
   private nextDependent: CoreAllocator<H> | undefined = undefined;
   private previousDependent: CoreAllocator<H> | undefined = undefined;
   /**
+   * The allocator made from this one that ended last, kept only so that its hidden class outlives
+   * it. V8's optimized code embeds the hidden classes of the objects it has seen; a full collection
+   * frees a hidden class that no live object has, and deoptimizes every function that embedded it.
+   * A scope that makes and ends an arena per call (withArena) leaves no arena alive at a collection,
+   * so without this each full collection sent the library's whole fast path back to the
+   * interpreter (bench/README.md, computeResult). One small object per backing allocator; ended,
+   * it holds no views and no memory.
+   */
+  protected lastEnded: object | undefined = undefined;
+  /**
    * The stacks a DoubleFreeError about `ptr` carries, the second free's taken at the call: set by
    * a GeneralPurposeAllocator with `stackTraces: true` (gpa-stacks.ts).
    */
@@ -63,7 +73,7 @@ export class CoreAllocator<H extends object = object> {
    * undefined otherwise, and after retire().
    */
   private views: ViewCache | undefined = undefined;
-  /** The cache of an allocator that recycles views, pausing or not; undefined after retire(). */
+  /** The cache of an allocator that recycles views, pausing or not; emptied by retire(). */
   protected viewCache: ViewCache | undefined = undefined;
 
   constructor(
@@ -146,14 +156,17 @@ export class CoreAllocator<H extends object = object> {
 
   /**
    * Ends this handle: every later call throws AllocatorDeinitializedError. Drops recycled views,
-   * and closes the regions of the allocators it backs.
+   * and closes the regions of the allocators it backs. `wrapper`, the object the user ended (an
+   * ArenaAllocator), stays referenced by the backing allocator until another one ends there
+   * (lastEnded), and through it this allocator and its emptied view cache.
    */
-  retire(): void {
+  retire(wrapper?: object): void {
+    if (wrapper !== undefined && this.backing !== undefined) this.backing.lastEnded = wrapper;
     this.record = 0;
     this.closeRegion();
     this.backing?.removeDependent(this);
     this.views = undefined;
-    this.viewCache = undefined;
+    this.viewCache?.end();
     for (let dependent = this.firstDependent; dependent !== undefined;) {
       const next = dependent.nextDependent;
       dependent.closeRegion();

@@ -207,9 +207,10 @@ export class ViewCache {
     this.kinds.length = 0;
   }
 
-  /** How many views are cached. */
-  get cached(): number {
-    return this.size;
+  /** Forgets every view and lets go of the positions' storage: the allocator has ended. */
+  end(): void {
+    this.drop();
+    this.places = NO_PLACES;
   }
 }
 
