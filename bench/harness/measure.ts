@@ -20,7 +20,9 @@ interface Tally {
 /**
  * Calls shorter than this are timed in batches of mitata's batch_samples (4096) per sample, to
  * keep timer overhead out of them; longer ones one call per sample, so a slow cell does not spend
- * seconds on one sample.
+ * seconds on one sample. mitata decides from the first two calls of a measurement, which the full
+ * collection before each round can slow (code that embedded a hidden class no live object had is
+ * deoptimized then): from the second round on, the cell's previous round decides.
  */
 const BATCH_BELOW_NS = 5_000;
 /** Enough samples for a stable median; caps the wall time of cells whose calls are microseconds. */
@@ -58,7 +60,10 @@ export async function measureGroup(group: Group, settings: Settings, log: (line:
       for (const tally of rotate(live(), round)) {
         gc();
         try {
-          tally.rounds.push((await timeCall(tally.cell, settings)) / tally.cell.opsPerCall);
+          const { cell, rounds } = tally;
+          const previous = rounds.at(-1);
+          const previousCallNs = previous === undefined ? undefined : previous * cell.opsPerCall;
+          rounds.push((await timeCall(cell, settings, previousCallNs)) / cell.opsPerCall);
         } catch (error) {
           tally.error = `threw in round ${round + 1}: ${String(error)}`;
         }
@@ -85,9 +90,11 @@ export async function measureGroup(group: Group, settings: Settings, log: (line:
  * slowest samples). The mean, not the median: a collection pauses some calls and not others, and
  * a median of calls would leave out exactly the cost that garbage adds.
  */
-async function timeCall(cell: Cell, settings: Settings): Promise<number> {
+async function timeCall(cell: Cell, settings: Settings, previousCallNs: number | undefined): Promise<number> {
+  // A threshold no call meets, or every call meets, when the previous round decides.
+  const batchThreshold = previousCallNs === undefined ? BATCH_BELOW_NS : previousCallNs < BATCH_BELOW_NS ? Infinity : -1;
   const options = { min_cpu_time: settings.cpuTimeMs * 1e6, min_samples: settings.minSamples, gc: false as const,
-    batch_threshold: BATCH_BELOW_NS, max_samples: MAX_SAMPLES };
+    batch_threshold: batchThreshold, max_samples: MAX_SAMPLES };
   const { beforeEachCall, call } = cell;
   if (beforeEachCall === undefined) return (await measure(call, options)).avg;
   // mitata runs the [0] parameter function, untimed, before every timed call; batching calls
