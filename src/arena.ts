@@ -51,6 +51,7 @@ export class ArenaAllocator implements Disposable {
     this.arena = parent.child(parent.core.arenaInit(parent.liveHandle()), "ArenaAllocator", ARENA_REGION);
     this.poison = parent.underSafety();
     if (recycle ?? !this.poison) this.arena.recycleViews();
+    parent.keepNewest(this);
   }
 
   /** Zig's spelling of the constructor. */
@@ -120,7 +121,7 @@ export class ArenaAllocator implements Disposable {
    */
   deinit(): void {
     this.arena.core.destroy(this.arena.ownHandle());
-    this.arena.retire(this);
+    this.arena.retire();
     this.throwIfCorrupt();
   }
 

@@ -53,15 +53,16 @@ export class CoreAllocator<H extends object = object> {
   private nextDependent: CoreAllocator<H> | undefined = undefined;
   private previousDependent: CoreAllocator<H> | undefined = undefined;
   /**
-   * The allocator made from this one that ended last, kept only so that its hidden class outlives
-   * it. V8's optimized code embeds the hidden classes of the objects it has seen; a full collection
-   * frees a hidden class that no live object has, and deoptimizes every function that embedded it.
-   * A scope that makes and ends an arena per call (withArena) leaves no arena alive at a collection,
-   * so without this each full collection sent the library's whole fast path back to the
-   * interpreter (bench/README.md, computeResult). One small object per backing allocator; ended,
-   * it holds no views and no memory.
+   * The newest ArenaAllocator or FixedBufferAllocator made from this one, kept only so that its
+   * hidden classes outlive it. V8's optimized code embeds the hidden classes of the objects it has
+   * seen; a full collection frees a hidden class that no live object has, and deoptimizes every
+   * function that embedded it. A scope that makes and ends an arena per call (withArena), or a
+   * fixed buffer, leaves none alive at a collection; without this, each full collection sent the
+   * library's whole fast path back to the interpreter (bench/README.md, computeResult). The cost:
+   * one object per backing allocator, which after deinit() holds no views and no memory, and a fixed
+   * buffer's record goes back to the core only once a newer one replaces it here.
    */
-  protected lastEnded: object | undefined = undefined;
+  protected newestMade: object | undefined = undefined;
   /**
    * The stacks a DoubleFreeError about `ptr` carries, the second free's taken at the call: set by
    * a GeneralPurposeAllocator with `stackTraces: true` (gpa-stacks.ts).
@@ -154,14 +155,16 @@ export class CoreAllocator<H extends object = object> {
     return allocator;
   }
 
+  /** Keeps `made`, an allocator's object made from this one, until a newer one is (newestMade). */
+  keepNewest(made: object): void {
+    this.newestMade = made;
+  }
+
   /**
    * Ends this handle: every later call throws AllocatorDeinitializedError. Drops recycled views,
-   * and closes the regions of the allocators it backs. `wrapper`, the object the user ended (an
-   * ArenaAllocator), stays referenced by the backing allocator until another one ends there
-   * (lastEnded), and through it this allocator and its emptied view cache.
+   * and closes the regions of the allocators it backs.
    */
-  retire(wrapper?: object): void {
-    if (wrapper !== undefined && this.backing !== undefined) this.backing.lastEnded = wrapper;
+  retire(): void {
     this.record = 0;
     this.closeRegion();
     this.backing?.removeDependent(this);
