@@ -13,10 +13,10 @@ export type FixedBufferOptions = RecycleOptions;
 
 // The record goes back to the core once the allocator handle is collected: the handle, not the
 // FixedBufferAllocator, is what users and backed allocators hold (`new FixedBufferAllocator(b)
-// .allocator()` keeps only the handle). The heap's page allocator holds the newest
-// FixedBufferAllocator until a newer one is made, for its hidden classes (CoreAllocator.newestMade). The held value must not reference the handle. A
-// collection has no caller to throw to: on a heap whose metadata is damaged the record stays, and
-// the damage surfaces at the next call or validate() that reaches it.
+// .allocator()` keeps only the handle), except that the heap's page allocator holds the newest
+// FixedBufferAllocator until a newer one is made (CoreAllocator.newestMade). The held value must
+// not reference the handle. A collection has no caller to throw to: on a heap whose metadata is
+// damaged the record stays, and the damage surfaces at the next call or validate() that reaches it.
 const records = new FinalizationRegistry<{ core: CoreAllocator["core"]; handle: number }>(
   ({ core, handle }) => {
     try {
