@@ -84,13 +84,6 @@ export function linearMemoryOf(buffer: ArrayBufferLike): LinearMemory | undefine
 export class LinearMemory {
   /** The buffer new views are made on; it spans all of memory. */
   buffer: ArrayBufferLike;
-  /**
-   * All of memory as 32-bit words, on `buffer`: replaced with it at every growth the core
-   * announces, so a hot path may read it on each call without checking for growth. After a growth
-   * nobody announced it may be short ("shared") or empty ("plain"): a reader treats a word it
-   * cannot read (undefined) as a reason to ask the core.
-   */
-  words: Uint32Array;
   grows = 0;
   /** The object the library hands users for this memory (its Heap), set once by its creator. */
   owner: unknown;
@@ -107,7 +100,6 @@ export class LinearMemory {
 
   constructor(readonly memory: WebAssembly.Memory, readonly strategy: ViewStrategy) {
     this.buffer = strategy === "resizable" ? (memory as ResizableMemory).toResizableBuffer() : memory.buffer;
-    this.words = new Uint32Array(this.buffer);
     this.knownBytes = memory.buffer.byteLength;
     owners.set(this.buffer, this);
   }
@@ -133,7 +125,6 @@ export class LinearMemory {
     this.knownBytes = newPages * PAGE_SIZE;
     if (this.strategy !== "resizable") {
       this.buffer = this.memory.buffer;
-      this.words = new Uint32Array(this.buffer);
       owners.set(this.buffer, this);
       this.wholeViews.clear();
     }
