@@ -304,6 +304,7 @@ export class CoreAllocator<H extends object = object> {
     const { ptr, len } = this.placeOf(view);
     const status = this.freeBytes(handle, ptr, len, ANY_ALIGN);
     if (status !== Status.OK) throw this.misuse(status, ptr, len);
+    this.views?.rewind(view);
   }
 
   resize<V extends View>(view: V, n: number): V | null {

@@ -12,7 +12,10 @@
 // same byte offset; otherwise it makes a view as usual and that view replaces entry i (the scope
 // diverged there; the positions after it are compared, and replaced, one by one as the scope goes
 // on). Only alloc() (and create() and dupe(), which call it) of one element or more takes a
-// position: raw allocations make no view and take none, nor do free, resize and realloc. A scope
+// position: raw allocations make no view and take none, nor do resize and realloc. Freeing the view
+// of the last position gives that position back (rewind()), so an allocator used as a stack, which
+// frees what it just allocated and is never reset, hands out the same view again instead of
+// recording a new position per allocation. A scope
 // longer than MAX_RECYCLED_VIEWS allocations recycles its first MAX_RECYCLED_VIEWS only. A loop
 // whose scopes do not repeat pauses recycling, so that it costs them next to nothing (ViewCache).
 //
@@ -28,7 +31,7 @@ import type { LinearMemory } from "../bindings/linear-memory";
 
 /**
  * The view allocations of a scope that are recycled, from its first: 131,072, more than the
- * 110,000 temporaries of issue 11's gl-matrix frame. An entry costs about 124 bytes (the view
+ * 110,000 temporaries of the gl-matrix example's frame. An entry costs about 124 bytes (the view
  * object, 108 bytes on V8, and its record), so a loop that repeats scopes this long keeps up to
  * 16 MiB of views between them, as code that preallocates its temporaries by hand would.
  */
@@ -150,6 +153,17 @@ export class ViewCache {
     this.places[2 * i] = ptr;
     this.places[2 * i + 1] = n;
     return view;
+  }
+
+  /**
+   * `view` was freed: if it is the view of the last position taken, that position is taken again
+   * by the next view allocation. The allocator freed the bytes it knew `view` by; whatever lies
+   * at that position now, the entry is only ever reused for the kind, offset and length it was
+   * made for, which the next allocation there has only if it takes those very bytes again.
+   */
+  rewind(view: View): void {
+    const i = this.next - 1;
+    if (i >= 0 && this.views[i] === view) this.next = i;
   }
 
   /**

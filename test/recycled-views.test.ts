@@ -223,6 +223,46 @@ describe.each(availableStrategies())('recycled views under "%s"', (viewStrategy)
     expect(again.every((view, i) => view.byteOffset === first[i].byteOffset)).toBe(true);
   });
 
+  it("freeing the last view gives its position back: an allocator used as a stack reuses one view", () => {
+    const heap = heapOf();
+    for (const allocator of [new ArenaAllocator(heap.pageAllocator).allocator(),
+      new FixedBufferAllocator(heap.pageAllocator.alloc("u8", 4096)).allocator()]) {
+      const below = allocator.alloc("i32", 3);
+      const top = allocator.alloc("f64", 16);
+      for (let i = 0; i < 1000; i++) {
+        allocator.free(top);
+        const again = allocator.alloc("f64", 16);
+        expect(again).toBe(top);
+        again[15] = i;
+        expect(new Float64Array(heap.memory.buffer, top.byteOffset, 16)[15]).toBe(i);
+      }
+      // Another length at the freed place is a view of its own, and the view below is untouched.
+      allocator.free(top);
+      const shorter = allocator.alloc("f64", 8);
+      expect(same(shorter, top)).toBe(false);
+      expect(shorter.byteOffset).toBe(top.byteOffset);
+      expect(allocator.alloc("i32", 3) === below).toBe(false);
+      heap.validate();
+    }
+  });
+
+  it("freeing a view that is not the last one gives no position back", () => {
+    const heap = heapOf();
+    const arena = new ArenaAllocator(heap.pageAllocator);
+    const a = arena.allocator();
+    const x = a.alloc("f64", 4);
+    const y = a.alloc("f64", 4);
+    a.free(x);                        // not the last allocation: a no-op in an arena
+    const z = a.alloc("f64", 4);
+    expect(same(z, x) || same(z, y)).toBe(false);
+    expect(z.byteOffset).toBe(y.byteOffset + y.byteLength);
+    arena.reset("retain_capacity");
+    expect(a.alloc("f64", 4)).toBe(x); // positions 0, 1 and 2 are recycled as recorded
+    expect(a.alloc("f64", 4)).toBe(y);
+    expect(a.alloc("f64", 4)).toBe(z);
+    heap.validate();
+  });
+
   it("deinit drops the views: a new arena at the same offsets makes its own", () => {
     const heap = heapOf();
     const arena = new ArenaAllocator(heap.pageAllocator);
