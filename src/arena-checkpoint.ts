@@ -1,5 +1,6 @@
 // Arena checkpoints: bumpalo's raw checkpoint. Where an arena stood (its chunk count, the bump's
-// end in the newest chunk, the resets so far: assembly/arena.ts), to rewind to in LIFO order.
+// end in the newest chunk, the resets so far: assembly/arena.ts, and the position of its next
+// recycled view: view-cache.ts), to rewind to in LIFO order.
 
 import type { CoreAllocator } from "./core-allocator";
 import { HeapCorruptionError, InvalidFreeError } from "./errors";
@@ -11,12 +12,14 @@ export class ArenaCheckpoint {
   readonly #chunks: number;
   readonly #end: number;
   readonly #resets: number;
+  readonly #viewPosition: number;
 
   private constructor(arena: CoreAllocator, chunks: number, end: number, resets: number) {
     this.#arena = arena;
     this.#chunks = chunks;
     this.#end = end;
     this.#resets = resets;
+    this.#viewPosition = arena.viewPosition();
   }
 
   /** Where `arena` stands now. */
@@ -24,8 +27,10 @@ export class ArenaCheckpoint {
     const { core } = arena;
     const at = core.arenaCheckpoint(arena.liveHandle()) >>> 0;
     if (at === 0) throw new HeapCorruptionError(core.lastAddress() >>> 0);
-    const words = new Uint32Array(arena.linear.buffer, at, CheckpointField.COUNT);
-    return new ArenaCheckpoint(arena, words[CheckpointField.CHUNKS], words[CheckpointField.END], words[CheckpointField.RESETS]);
+    // The words lie in the core's own data, which every view of memory covers.
+    const words = arena.linear.wholeView<Uint32Array>(Uint32Array), first = at >>> 2;
+    return new ArenaCheckpoint(arena, words[first + CheckpointField.CHUNKS], words[first + CheckpointField.END],
+      words[first + CheckpointField.RESETS]);
   }
 
   /**
@@ -42,5 +47,6 @@ export class ArenaCheckpoint {
     if (status !== Status.OK) {
       throw new InvalidFreeError("the checkpoint is stale: the arena was reset, or rewound to an earlier checkpoint, since it was taken");
     }
+    arena.rewindViews(this.#viewPosition);
   }
 }

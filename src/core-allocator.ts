@@ -234,6 +234,20 @@ export class CoreAllocator<H extends object = object> {
     if (cache !== undefined) this.views = cache.restart() ? cache : undefined;
   }
 
+  /** The position the next recycled view allocation takes; -1 when no view is recycled. */
+  viewPosition(): number {
+    return this.views?.position ?? -1;
+  }
+
+  /**
+   * Positions of recycled views go back to `position` (from viewPosition()): the owner freed
+   * everything allocated since it was taken. Nothing for -1, nor once a reset came between (the
+   * owner refuses such a rewind before it gets here).
+   */
+  rewindViews(position: number): void {
+    if (position >= 0) this.views?.rewindTo(position);
+  }
+
   /**
    * Whether this allocator, or the allocator behind it through any chain of backing allocators,
    * is a GeneralPurposeAllocator with safety on: the library's debug mode.

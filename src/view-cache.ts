@@ -15,7 +15,8 @@
 // position: raw allocations make no view and take none, nor do resize and realloc. Freeing the view
 // of the last position gives that position back (rewind()), so an allocator used as a stack, which
 // frees what it just allocated and is never reset, hands out the same view again instead of
-// recording a new position per allocation. A scope
+// recording a new position per allocation; so does restoring an arena's checkpoint, to the position
+// it was taken at. A scope
 // longer than MAX_RECYCLED_VIEWS allocations recycles its first MAX_RECYCLED_VIEWS only. A loop
 // whose scopes do not repeat pauses recycling, so that it costs them next to nothing (ViewCache).
 //
@@ -164,6 +165,19 @@ export class ViewCache {
   rewind(view: View): void {
     const i = this.next - 1;
     if (i >= 0 && this.views[i] === view) this.next = i;
+  }
+
+  /** The position the next view allocation takes. */
+  get position(): number {
+    return this.next;
+  }
+
+  /**
+   * Positions from `position` on are taken again: the allocator freed every allocation made since
+   * `position` was the next one (an arena rewound to a checkpoint).
+   */
+  rewindTo(position: number): void {
+    if (position < this.next) this.next = position;
   }
 
   /**

@@ -19,6 +19,30 @@ describe("ArenaAllocator checkpoints", () => {
     heap.validate();
   });
 
+  it("restore() gives back the recycled-view positions taken since: a checkpoint loop reuses the same views", () => {
+    const { heap, arena, a } = arenaOnPages();
+    const before = a.alloc("i32", 4);
+    const seen: Float64Array[] = [];
+    for (let i = 0; i < 100; i++) {
+      const outer = arena.checkpoint();
+      const x = a.alloc("f64", 16);
+      const inner = arena.checkpoint();
+      const y = a.alloc("f64", 2);
+      arena.restore(inner);
+      expect(a.alloc("f64", 2)).toBe(y);  // the position inner was taken at, and the same bytes
+      arena.restore(outer);
+      seen.push(x);
+      x[15] = i;
+      expect(heap.f64[(x.byteOffset >>> 3) + 15]).toBe(i);
+    }
+    expect(seen.every((x) => x === seen[0])).toBe(true);
+    // Positions before the checkpoint are untouched: after a reset the scope recycles from 0.
+    arena.reset("retain_capacity");
+    expect(a.alloc("i32", 4)).toBe(before);
+    expect(a.alloc("f64", 16)).toBe(seen[0]);
+    heap.validate();
+  });
+
   it("chunks opened since the checkpoint go back to the backing allocator, and queryCapacity shrinks with them", () => {
     const heap = smallHeap();
     const gpa = new GeneralPurposeAllocator({ heap });
