@@ -59,8 +59,9 @@ export class CoreAllocator<H extends object = object> {
    * function that embedded it. A scope that makes and ends an arena per call (withArena), or a
    * fixed buffer, leaves none alive at a collection; without this, each full collection sent the
    * library's whole fast path back to the interpreter (bench/README.md, computeResult). The cost:
-   * one object per backing allocator, which after deinit() holds no views and no memory, and a fixed
-   * buffer's record goes back to the core only once a newer one replaces it here.
+   * one object per backing allocator. An ended arena holds no views and no memory; a fixed buffer,
+   * which has no end, keeps its recycled views and its record (given back to the core when it is
+   * collected) until a newer one replaces it here.
    */
   protected newestMade: object | undefined = undefined;
   /**
