@@ -16,7 +16,8 @@
 // and says so, and the caller then makes the core call. The bump itself, bumpAlloc's twin, is
 // written out in RegionAllocator.rawAlloc (core-allocator.ts): there the argument checks, the bump
 // and the call to the slow path fit in the bytecode V8 inlines at three call sites of one loop.
-// Nothing here keeps a copy of the region (memory is the only state), so core calls and fast-path
+// Nothing here keeps a copy of the region to act on (memory is the only state): a recorded bump
+// (below) is replayed only when memory's words are the recorded ones. So core calls and fast-path
 // calls mix freely on one allocator.
 //
 // Under "shared" every thread has its own instance; an allocator still belongs to one thread, as
@@ -100,4 +101,61 @@ export function bumpFill(region: Uint32Array, buffer: ArrayBufferLike, heapStart
   if ((seal ^ start ^ capacity ^ end) !== SEALED || end > capacity || length === 0 || start < heapStart
     || start + length > buffer.byteLength) return;
   new Uint8Array(buffer, start, length).fill(byte);
+}
+
+// A bump replayed. Recycled views (view-cache.ts) keep, for each position of a scope, the region's
+// four words before that position's allocation and `end` after it:
+//
+//   ┌───────┬──────────┬──────┬──────┬────────┐
+//   │ start │ capacity │ end  │ seal │ newEnd │   BUMP_RECORD_WORDS words from `at`
+//   └───────┴──────────┴──────┴──────┴────────┘
+//
+// The bump is a function of the region's words, the length and the alignment: when the words are
+// those recorded again, and the allocation is the same, its address and new end are the recorded
+// ones, and only `end` and the seal need writing. A record is only made of a bump that succeeded
+// from intact words (recordBump), so words that match one are intact too.
+
+/** Words of one recorded bump. */
+export const BUMP_RECORD_WORDS = 5;
+
+/** Copies `region`'s four words into `into` (zeros for a region that cannot be read). */
+export function copyRegion(region: Uint32Array, into: Uint32Array): void {
+  into[START] = region[START];
+  into[CAPACITY] = region[CAPACITY];
+  into[END] = region[END];
+  into[SEAL] = region[SEAL];
+}
+
+/**
+ * Writes into `records` at `at` the bump of `len` bytes aligned to `align` from the region words
+ * `before` (copyRegion()), if that bump fits and gives `ptr`, as RegionAllocator.rawAlloc's bump
+ * would: true if recorded, false (nothing written) otherwise, as for words that were not intact or
+ * an allocation that took a new chunk.
+ */
+export function recordBump(records: Uint32Array, at: number, before: Uint32Array, len: number, align: number, ptr: number): boolean {
+  const start = before[START], capacity = before[CAPACITY], end = before[END], seal = before[SEAL];
+  const addr = (start + end) >>> 0;
+  const aligned = ((addr + align - 1) & -align) >>> 0;
+  const newEnd = ((aligned - start) >>> 0) + len;
+  if ((seal ^ start ^ capacity ^ end) !== SEALED || newEnd > capacity || aligned < addr || aligned === 0 || aligned !== ptr) return false;
+  records[at] = start;
+  records[at + 1] = capacity;
+  records[at + 2] = end;
+  records[at + 3] = seal;
+  records[at + 4] = newEnd;
+  return true;
+}
+
+/**
+ * Replays the bump recorded in `records` at `at` (recordBump()) if `region`'s four words are the
+ * recorded ones: writes `end` and the seal as the bump would and returns true. False (nothing
+ * done) otherwise, a region that cannot be read included.
+ */
+export function replayBump(region: Uint32Array, records: Uint32Array, at: number): boolean {
+  const end = region[END], seal = region[SEAL];
+  if (end !== records[at + 2] || seal !== records[at + 3] || region[START] !== records[at] || region[CAPACITY] !== records[at + 1]) return false;
+  const newEnd = records[at + 4];
+  region[END] = newEnd;
+  region[SEAL] = seal ^ end ^ newEnd;
+  return true;
 }

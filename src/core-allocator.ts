@@ -74,7 +74,7 @@ export class CoreAllocator<H extends object = object> {
    * or a fixed buffer's, see recycleViews()) and the cache is not pausing (view-cache.ts);
    * undefined otherwise, and after retire().
    */
-  private views: ViewCache | undefined = undefined;
+  protected views: ViewCache | undefined = undefined;
   /** The cache of an allocator that recycles views, pausing or not; emptied by retire(). */
   protected viewCache: ViewCache | undefined = undefined;
 
@@ -544,6 +544,18 @@ export class CoreAllocator<H extends object = object> {
  * whose rawAlloc, and so alloc, bumps the region in place when it can.
  */
 class RegionAllocator<H extends object> extends CoreAllocator<H> {
+  override alloc<K extends ElementKind>(kind: K, n: number, options?: AllocOptions): ViewOf<K> {
+    // A scope that repeats replays each allocation's bump from the recycled views (view-cache.ts);
+    // what it cannot replay is allocated as usual, and its bump recorded for the next scope.
+    const views = this.views;
+    if (views === undefined || options !== undefined) return super.alloc(kind, n, options);
+    const recycled = views.recycle(kind, n, this.region);
+    if (recycled !== undefined) return recycled as ViewOf<K>;
+    const view = super.alloc(kind, n);
+    views.remember(kind, view);
+    return view;
+  }
+
   override rawAlloc(len: number, align?: number): number {
     // The fast path: valid arguments, each told in one comparison (`x & -x` is x only for a
     // power of two, and only an integer one; masked to 17 bits, only one up to MAX_ALIGN, 65536;

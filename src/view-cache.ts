@@ -1,12 +1,13 @@
 // Recycled views: an arena or a fixed buffer whose scopes repeat (a frame, a batch) hands out the
 // same view objects again after reset, so that a steady loop constructs no view and makes no
-// garbage. The cache holds view objects only, never allocator state: the bump region in memory
-// decides every offset exactly as without it, and dropping the cache at any time changes nothing
-// but speed.
+// garbage. The cache holds view objects and what made them, never allocator state: the bump
+// region in memory decides every offset exactly as without it, and dropping the cache at any time
+// changes nothing but speed.
 //
 //   position   0         1         2        …   the view allocations since the last reset
 //   views      Float64A  Float64A  Int32A   …   what the allocation at that position handed out
 //   kinds      f64       f64       i32      …   its kind
+//   places     ptr, n, recorded bump        …   its byte offset and length, and the bump that made it
 //
 // The allocation at position i reuses views[i] when it is the same kind, the same length and the
 // same byte offset; otherwise it makes a view as usual and that view replaces entry i (the scope
@@ -15,26 +16,35 @@
 // position: raw allocations make no view and take none, nor do resize and realloc. Freeing the view
 // of the last position gives that position back (rewind()), so an allocator used as a stack, which
 // frees what it just allocated and is never reset, hands out the same view again instead of
-// recording a new position per allocation; so does restoring an arena's checkpoint, to the position
-// it was taken at. A scope
-// longer than MAX_RECYCLED_VIEWS allocations recycles its first MAX_RECYCLED_VIEWS only. A loop
-// whose scopes do not repeat pauses recycling, so that it costs them next to nothing (ViewCache).
+// recording a new position per allocation; so does restoring an arena's checkpoint, to the
+// position it was taken at. A scope longer than MAX_RECYCLED_VIEWS allocations recycles its first
+// MAX_RECYCLED_VIEWS only. A loop whose scopes do not repeat pauses recycling, so that it costs
+// them next to nothing (ViewCache).
 //
 // Each entry keeps the offset and length it was made for, so that a lookup reads two words and
-// no view getter. Under "plain" every entry is a view of the buffer memory had when it was made,
-// and growth detaches them all: the cache is dropped as soon as it sees memory's buffer change
-// (at the allocator's next bump, which the growth makes miss, or reset). Under "resizable" and
-// "shared" a view made before a growth still covers its bytes (a resizable buffer only grows, a
-// shared one never detaches), so the cache is kept.
+// no view getter. An entry that alloc() made without options also keeps the bump that made it
+// (bump-fast-path.ts): the region's four words before it and `end` after it, with the kind as
+// alloc() was given it. The bump is a function of those words, the length and the alignment, so
+// when the next scope calls alloc() with the same kind and length at that position and the
+// region's words are the recorded ones again, recycle() writes the recorded end and hands out the
+// view: no argument check, no bump worked out and no lookup, what makes a steady scope cheap. Any
+// other call, or other words, goes the usual way, and records the bump again.
+//
+// Under "plain" every entry is a view of the buffer memory had when it was made, and growth
+// detaches them all: the cache is dropped as soon as it sees memory's buffer change (at the
+// allocator's next bump, which the growth makes miss, as it makes every replay miss, or reset).
+// Under "resizable" and "shared" a view made before a growth still covers its bytes (a resizable
+// buffer only grows, a shared one never detaches), so the cache is kept.
 
 import type { KindInfo, View } from "./kinds";
 import type { LinearMemory } from "../bindings/linear-memory";
+import { BUMP_RECORD_WORDS, copyRegion, recordBump, replayBump } from "./bump-fast-path";
 
 /**
  * The view allocations of a scope that are recycled, from its first: 131,072, more than the
- * 110,000 temporaries of the gl-matrix example's frame. An entry costs about 124 bytes (the view
+ * 110,000 temporaries of the gl-matrix example's frame. An entry costs about 160 bytes (the view
  * object, 108 bytes on V8, and its record), so a loop that repeats scopes this long keeps up to
- * 16 MiB of views between them, as code that preallocates its temporaries by hand would.
+ * 20 MiB of views between them, as code that preallocates its temporaries by hand would.
  */
 export const MAX_RECYCLED_VIEWS = 1 << 17;
 
@@ -77,8 +87,15 @@ export class ViewCache {
   /** views[i] is the view of the allocation at position i, of kind kinds[i]. */
   private readonly views: View[] = [];
   private readonly kinds: KindInfo[] = [];
-  /** places[2i] and places[2i + 1]: the byte offset and the length views[i] was made for. */
+  /**
+   * Position i's PLACE_WORDS words from PLACE_WORDS * i: the byte offset and the length views[i]
+   * was made for, then the bump that made it (recordBump()), valid while asked[i] is not NO_KIND.
+   */
   private places: Uint32Array = NO_PLACES;
+  /** The kind alloc() was given for views[i] when places holds its bump, NO_KIND otherwise. */
+  private readonly asked: unknown[] = [];
+  /** The region's words before the allocation recycle() could not replay, for remember(). */
+  private readonly before = new Uint32Array(4);
   /** Memory's buffer when the entries were made: under "plain", another one means they are detached. */
   private buffer: ArrayBufferLike;
 
@@ -125,7 +142,41 @@ export class ViewCache {
     // first hit.
     const places = this.places, views = this.views;
     if (this.kinds[i] !== info) return undefined;
-    return places[2 * i] === ptr && places[2 * i + 1] === n ? views[i] : undefined;
+    return places[PLACE_WORDS * i] === ptr && places[PLACE_WORDS * i + 1] === n ? views[i] : undefined;
+  }
+
+  /**
+   * alloc(kind, n) in `region`, the allocator's bump region, replayed: if the next position's
+   * entry was made by alloc() with this kind and length, and the region's words are the ones its
+   * bump started from, writes the bump's end into the region and returns the entry's view, taking
+   * the position. Otherwise undefined, and nothing changes but a copy of the region's words, for
+   * remember() once the allocator has allocated as usual. `kind` and `n` need no checks: they
+   * are the ones of an alloc() that succeeded. As for take(), the cache must have followed
+   * memory's buffer since the last growth; a region growth detached reads undefined and misses.
+   */
+  recycle(kind: unknown, n: number, region: Uint32Array): View | undefined {
+    const i = this.next;
+    const places = this.places, at = PLACE_WORDS * i;
+    // No bound test, as in take(): past the entries, `asked` reads undefined, which no kind is.
+    if (this.asked[i] === kind && places[at + 1] === n && replayBump(region, places, at + 2)) {
+      this.next = i + 1;
+      return this.views[i];
+    }
+    copyRegion(region, this.before);
+    return undefined;
+  }
+
+  /**
+   * `view` was just allocated by alloc(kind, n) after recycle() could not replay it: if it is the
+   * entry of the position it took, records that position's bump for recycle() to replay, when the
+   * bump from the words recycle() copied gives the view's offset (not when it took a new chunk).
+   */
+  remember(kind: unknown, view: View): void {
+    const i = this.next - 1;
+    if (i < 0 || this.views[i] !== view) return;
+    const at = PLACE_WORDS * i, places = this.places, size = this.kinds[i].size;
+    const recorded = recordBump(places, at + 2, this.before, places[at + 1] * size, size, places[at]);
+    this.asked[i] = recorded ? kind : NO_KIND;
   }
 
   /**
@@ -143,16 +194,18 @@ export class ViewCache {
     if (i < this.comparable) this.missed++;
     if (i > this.size || i >= this.limit) return view;
     if (i === this.size) {
-      if (2 * i === this.places.length) this.places = grown(this.places);
+      if (PLACE_WORDS * i === this.places.length) this.places = grown(this.places);
       this.views.push(view);
       this.kinds.push(info);
+      this.asked.push(NO_KIND);
       this.size++;
     } else {
       this.views[i] = view;
       this.kinds[i] = info;
+      this.asked[i] = NO_KIND;
     }
-    this.places[2 * i] = ptr;
-    this.places[2 * i + 1] = n;
+    this.places[PLACE_WORDS * i] = ptr;
+    this.places[PLACE_WORDS * i + 1] = n;
     return view;
   }
 
@@ -233,6 +286,7 @@ export class ViewCache {
     this.size = 0;
     this.views.length = 0;
     this.kinds.length = 0;
+    this.asked.length = 0;
   }
 
   /** Forgets every view and lets go of the positions' storage: the allocator has ended. */
@@ -242,12 +296,18 @@ export class ViewCache {
   }
 }
 
+/** Words of `places` per position: the view's byte offset and length, then its bump. */
+const PLACE_WORDS = 2 + BUMP_RECORD_WORDS;
+
 /** The places of a cache that has recorded nothing yet: an allocator that never allocates a view pays no more. */
 const NO_PLACES = new Uint32Array(0);
 
+/** What `asked` holds for an entry whose bump is not recorded: no kind alloc() is given. */
+const NO_KIND: unknown = Object.freeze({});
+
 /** `places` with room for twice the entries (32 at first). */
 function grown(places: Uint32Array): Uint32Array {
-  const more = new Uint32Array(Math.max(64, places.length * 2));
+  const more = new Uint32Array(Math.max(32 * PLACE_WORDS, places.length * 2));
   more.set(places);
   return more;
 }

@@ -3,7 +3,7 @@
 // wrote, at the offsets its layouts draw (records.ts, page.ts, arena.ts, gpa/slab.ts).
 
 import { describe, expect, it } from "vitest";
-import { BUMP_START, BUMP_CAPACITY, BUMP_END, ARENA_REGION, FIXED_REGION, CHUNK_HEADER } from "../bindings/abi.generated";
+import { BUMP_START, BUMP_CAPACITY, BUMP_END, BUMP_SEAL, ARENA_REGION, FIXED_REGION, CHUNK_HEADER } from "../bindings/abi.generated";
 import { ArenaAllocator, FixedBufferAllocator, GeneralPurposeAllocator, HeapCorruptionError } from "../src/index";
 import { arenaOnPages, smallHeap, PAGE } from "./support/heaps";
 
@@ -104,6 +104,25 @@ describe("sealed bump regions", () => {
       heap.u32[(a.handle + ARENA_REGION + offset) / 4] = word === "start" ? live - 64 : 0;
       expect(() => a.rawAlloc(64)).toThrow(HeapCorruptionError);
       expect(() => a.rawFree(live, 64)).toThrow(HeapCorruptionError);
+      expect(() => heap.validate()).toThrow(HeapCorruptionError);
+    });
+  }
+
+  for (const [word, offset] of [["start", BUMP_START], ["capacity", BUMP_CAPACITY], ["end", BUMP_END], ["seal", BUMP_SEAL]] as const) {
+    it(`a repeated scope whose region ${word} was overwritten is not replayed from recycled views: the allocation is refused`, () => {
+      const heap = smallHeap();
+      const arena = new ArenaAllocator(heap.pageAllocator);
+      const a = arena.allocator();
+      const scope = () => [a.alloc("f64", 4), a.alloc("i32", 3), a.alloc("u8", 5)];
+      scope();
+      arena.reset("retain_capacity");
+      const recycled = scope();
+      arena.reset("retain_capacity");
+      // The second allocation of the scope is recorded as a bump from these words: damage one.
+      expect(a.alloc("f64", 4)).toBe(recycled[0]);
+      const at = (a.handle + ARENA_REGION + offset) / 4;
+      heap.u32[at] = word === "end" ? 0 : heap.u32[at] ^ 0x100;
+      expect(() => a.alloc("i32", 3)).toThrow(HeapCorruptionError);
       expect(() => heap.validate()).toThrow(HeapCorruptionError);
     });
   }
