@@ -74,7 +74,7 @@ export class CoreAllocator<H extends object = object> {
    * or a fixed buffer's, see recycleViews()) and the cache is not pausing (view-cache.ts);
    * undefined otherwise, and after retire().
    */
-  protected views: ViewCache | undefined = undefined;
+  private views: ViewCache | undefined = undefined;
   /** The cache of an allocator that recycles views, pausing or not; emptied by retire(). */
   protected viewCache: ViewCache | undefined = undefined;
 
@@ -287,6 +287,13 @@ export class CoreAllocator<H extends object = object> {
   // detaches that view under "plain".
 
   alloc<K extends ElementKind>(kind: K, n: number, options?: AllocOptions): ViewOf<K> {
+    // A scope that repeats replays each allocation's bump from the recycled views (view-cache.ts);
+    // what it cannot replay is allocated as usual, and its bump recorded for the next scope.
+    const views = this.views;
+    if (views !== undefined && options === undefined) {
+      const recycled = views.recycle(kind, n, this.region);
+      if (recycled !== undefined) return recycled as ViewOf<K>;
+    }
     // The common call, alloc("f64", n), stays small enough for the engine to inline into the
     // caller; everything else takes allocWith(). A plain count is rawAlloc's, whose bump makes
     // no call into the core when it fits.
@@ -294,7 +301,9 @@ export class CoreAllocator<H extends object = object> {
     if (options === undefined && typeof n === "number" && n === n >>> 0 && n !== 0 && n * info.size <= MAX_ALLOCATION_BYTES) {
       const ptr = this.rawAlloc(n * info.size, info.size);
       if (ptr === 0) throw this.outOfMemory(n * info.size);
-      return this.viewFor(info, ptr, n) as ViewOf<K>;
+      const view = this.viewFor(info, ptr, n);
+      views?.remember(kind, view);
+      return view as ViewOf<K>;
     }
     return this.allocWith(info, n, byteLength(n, info.size), options) as ViewOf<K>;
   }
@@ -544,18 +553,6 @@ export class CoreAllocator<H extends object = object> {
  * whose rawAlloc, and so alloc, bumps the region in place when it can.
  */
 class RegionAllocator<H extends object> extends CoreAllocator<H> {
-  override alloc<K extends ElementKind>(kind: K, n: number, options?: AllocOptions): ViewOf<K> {
-    // A scope that repeats replays each allocation's bump from the recycled views (view-cache.ts);
-    // what it cannot replay is allocated as usual, and its bump recorded for the next scope.
-    const views = this.views;
-    if (views === undefined || options !== undefined) return super.alloc(kind, n, options);
-    const recycled = views.recycle(kind, n, this.region);
-    if (recycled !== undefined) return recycled as ViewOf<K>;
-    const view = super.alloc(kind, n);
-    views.remember(kind, view);
-    return view;
-  }
-
   override rawAlloc(len: number, align?: number): number {
     // The fast path: valid arguments, each told in one comparison (`x & -x` is x only for a
     // power of two, and only an integer one; masked to 17 bits, only one up to MAX_ALIGN, 65536;
