@@ -152,10 +152,12 @@ export function recordBump(records: Uint32Array, at: number, before: Uint32Array
  * done) otherwise, a region that cannot be read included.
  */
 export function replayBump(region: Uint32Array, records: Uint32Array, at: number): boolean {
-  const end = region[END], seal = region[SEAL];
-  if (end !== records[at + 2] || seal !== records[at + 3] || region[START] !== records[at] || region[CAPACITY] !== records[at + 1]) return false;
+  // The layout's words as literals (start 0, capacity 1, end 2, seal 3), as in rawAlloc: a loop
+  // inlines this once per allocation site, under V8's budget.
+  const end = region[2], seal = region[3];
+  if (end !== records[at + 2] || seal !== records[at + 3] || region[0] !== records[at] || region[1] !== records[at + 1]) return false;
   const newEnd = records[at + 4];
-  region[END] = newEnd;
-  region[SEAL] = seal ^ end ^ newEnd;
+  region[2] = newEnd;
+  region[3] = seal ^ end ^ newEnd;
   return true;
 }

@@ -289,23 +289,31 @@ export class CoreAllocator<H extends object = object> {
   alloc<K extends ElementKind>(kind: K, n: number, options?: AllocOptions): ViewOf<K> {
     // A scope that repeats replays each allocation's bump from the recycled views (view-cache.ts);
     // what it cannot replay is allocated as usual, and its bump recorded for the next scope.
+    // That is all of alloc() the engine must inline into a loop for a steady scope to make no call.
     const views = this.views;
     if (views !== undefined && options === undefined) {
       const recycled = views.recycle(kind, n, this.region);
       if (recycled !== undefined) return recycled as ViewOf<K>;
     }
-    // The common call, alloc("f64", n), stays small enough for the engine to inline into the
-    // caller; everything else takes allocWith(). A plain count is rawAlloc's, whose bump makes
-    // no call into the core when it fits.
+    return this.allocView(kind, n, options) as ViewOf<K>;
+  }
+
+  /** alloc() when no bump was replayed. */
+  private allocView(kind: ElementKind, n: number, options: AllocOptions | undefined): View {
+    // The common call, alloc("f64", n), stays small enough for the engine to inline; everything
+    // else takes allocWith(). A plain count is rawAlloc's, whose bump makes no call into the core
+    // when it fits.
     const info = kindInfo(kind);
     if (options === undefined && typeof n === "number" && n === n >>> 0 && n !== 0 && n * info.size <= MAX_ALLOCATION_BYTES) {
+      const views = this.views;
+      views?.beforeBump(this.region);
       const ptr = this.rawAlloc(n * info.size, info.size);
       if (ptr === 0) throw this.outOfMemory(n * info.size);
       const view = this.viewFor(info, ptr, n);
       views?.remember(kind, view);
-      return view as ViewOf<K>;
+      return view;
     }
-    return this.allocWith(info, n, byteLength(n, info.size), options) as ViewOf<K>;
+    return this.allocWith(info, n, byteLength(n, info.size), options);
   }
 
   private allocWith(info: KindInfo, n: number, bytes: number, options: AllocOptions | undefined): View {

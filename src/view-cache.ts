@@ -94,7 +94,7 @@ export class ViewCache {
   private places: Uint32Array = NO_PLACES;
   /** The kind alloc() was given for views[i] when places holds its bump, NO_KIND otherwise. */
   private readonly asked: unknown[] = [];
-  /** The region's words before the allocation recycle() could not replay, for remember(). */
+  /** The region's words before the allocation recycle() could not replay (beforeBump()). */
   private readonly before = new Uint32Array(4);
   /** Memory's buffer when the entries were made: under "plain", another one means they are detached. */
   private buffer: ArrayBufferLike;
@@ -149,27 +149,32 @@ export class ViewCache {
    * alloc(kind, n) in `region`, the allocator's bump region, replayed: if the next position's
    * entry was made by alloc() with this kind and length, and the region's words are the ones its
    * bump started from, writes the bump's end into the region and returns the entry's view, taking
-   * the position. Otherwise undefined, and nothing changes but a copy of the region's words, for
-   * remember() once the allocator has allocated as usual. `kind` and `n` need no checks: they
+   * the position. Otherwise undefined, and nothing changes. `kind` and `n` need no checks: they
    * are the ones of an alloc() that succeeded. As for take(), the cache must have followed
    * memory's buffer since the last growth; a region growth detached reads undefined and misses.
    */
   recycle(kind: unknown, n: number, region: Uint32Array): View | undefined {
     const i = this.next;
-    const places = this.places, at = PLACE_WORDS * i;
+    // PLACE_WORDS as a literal, as rawAlloc writes the region's layout: a loop inlines this once
+    // per allocation site, under V8's inlining budget (bench/README.md).
+    const places = this.places, at = 7 * i;
     // No bound test, as in take(): past the entries, `asked` reads undefined, which no kind is.
     if (this.asked[i] === kind && places[at + 1] === n && replayBump(region, places, at + 2)) {
       this.next = i + 1;
       return this.views[i];
     }
-    copyRegion(region, this.before);
     return undefined;
   }
 
+  /** Copies `region`'s words before an allocation recycle() did not replay, for remember(). */
+  beforeBump(region: Uint32Array): void {
+    copyRegion(region, this.before);
+  }
+
   /**
-   * `view` was just allocated by alloc(kind, n) after recycle() could not replay it: if it is the
-   * entry of the position it took, records that position's bump for recycle() to replay, when the
-   * bump from the words recycle() copied gives the view's offset (not when it took a new chunk).
+   * `view` was just allocated by alloc(kind, n) from the region words beforeBump() copied: if it
+   * is the entry of the position it took, records that position's bump for recycle() to replay,
+   * when the bump from those words gives the view's offset (not when it took a new chunk).
    */
   remember(kind: unknown, view: View): void {
     const i = this.next - 1;
@@ -296,8 +301,11 @@ export class ViewCache {
   }
 }
 
-/** Words of `places` per position: the view's byte offset and length, then its bump. */
-const PLACE_WORDS = 2 + BUMP_RECORD_WORDS;
+/**
+ * Words of `places` per position: the view's byte offset and length, then its bump. recycle()
+ * writes it as the literal 7: another record size does not compile here.
+ */
+const PLACE_WORDS = 2 + (BUMP_RECORD_WORDS satisfies 5);
 
 /** The places of a cache that has recorded nothing yet: an allocator that never allocates a view pays no more. */
 const NO_PLACES = new Uint32Array(0);
