@@ -6,10 +6,11 @@
 
 import { afterEach, describe, expect, it, vi } from "vitest";
 import fc from "fast-check";
+import { AllocatorDeinitializedError, ArenaAllocator } from "../src/index";
 import { ViewCache } from "../src/view-cache";
 import { ResetMode } from "../bindings/abi.generated";
 import type { KindName, View } from "../src/kinds";
-import { availableStrategies, forceGrowth, KIND_TABLE } from "./support/heaps";
+import { availableStrategies, forceGrowth, KIND_TABLE, smallHeap } from "./support/heaps";
 import { makeTwin, outcome, expectSameState, type BumpKind, type Twin } from "./support/bump-twins";
 
 const strategies = availableStrategies();
@@ -174,5 +175,23 @@ describe("replayed bumps give the core's offsets", () => {
     // Only each scope's first allocation starts from the words recorded for it, from the third
     // scope on for an arena (see above).
     expect(count.replays).toBe(kind === "arena" ? 4 : 5);
+  });
+
+  it.each(strategies)("an arena whose backing arena was deinitialized replays nothing: the allocation is refused (%s)", (strategy) => {
+    const heap = smallHeap({ viewStrategy: strategy });
+    const outer = new ArenaAllocator(heap.pageAllocator);
+    const inner = new ArenaAllocator(outer.allocator());
+    const a = inner.allocator();
+    const scope = () => [a.alloc("f64", 2), a.alloc("i32", 3)];
+    scope();
+    inner.reset("retain_capacity");
+    scope();
+    inner.reset("retain_capacity");
+    expect(a.alloc("f64", 2)).toBeInstanceOf(Float64Array);   // replayed: the scope repeats
+    outer.deinit();
+    expect(() => a.alloc("i32", 3)).toThrow(AllocatorDeinitializedError);
+    expect(() => inner.reset("retain_capacity")).toThrow(AllocatorDeinitializedError);
+    expect(() => a.alloc("f64", 2)).toThrow(AllocatorDeinitializedError);
+    heap.validate();
   });
 });
