@@ -20,11 +20,17 @@ export interface PlatformRun {
   /** detachProbe()'s figure, taken after the rounds: about 2 if the typed-array fast path was on through them. */
   fastPathSlowdown?: number;
   scopeBackingCalls70k?: { freshHeap: number; workloadHeap: number };
+  /** How many processes (browsers) the run pools (pool.ts). */
+  processes?: number;
   error?: string;
   workloads?: WorkloadResult[];
 }
 
-export interface Machine { cpu: string; cores: number; node: string; chromium: string; command: string; startedAt: string; seconds: number; quick: boolean; rounds: number; commit: string }
+export interface Machine {
+  cpu: string; cores: number; node: string; chromium: string; command: string; startedAt: string; seconds: number; quick: boolean; commit: string;
+  /** Rounds per process, and processes (browsers) per platform and strategy (pool.ts); runs recorded before pooling had one. */
+  rounds: number; processes?: number;
+}
 
 const COLOURS: Record<string, string> = {
   idiomatic: "#999999", arena: "#0072B2", recycled: "#56B4E9", scratch: "#CC79A7", withArena: "#009E73", jsBump: "#555555", preallocated: "#E69F00",
@@ -92,7 +98,7 @@ function runTables(run: PlatformRun): string {
       ? [s.label, s.missing, "", "", "", ""]
       : [s.label, `**${ms(s.medianMs)}**<br><sub>${ms(s.minMs)} – ${ms(s.maxMs)}</sub>`, ratio(s.vsIdiomatic), ms(s.p99Ms),
         s.gcsPer100 === undefined ? "—" : significant(s.gcsPer100), s.gcMsPer100 === undefined ? "—" : significant(s.gcMsPer100)]);
-    parts.push(`**${workload.title}** (${workload.rounds} rounds × ${workload.frames} frames per variant)`);
+    parts.push(`**${workload.title}** (${workload.rounds} rounds${(run.processes ?? 1) > 1 ? ` from ${run.processes} processes` : ""} × ${workload.frames} frames per variant)`);
     parts.push(table(["variant", "ms per frame: median<br><sub>min – max of rounds</sub>", "÷ idiomatic (paired)", "p99 frame", "GCs per 100 frames", "GC ms per 100 frames"], rows));
     const noted = workload.variants.flatMap((v) => ["views", "webgl"].filter((key) => typeof v.notes?.[key] === "string").map((key) => `${v.label}: ${v.notes![key]}`));
     if (noted.length > 0) parts.push(noted.map((line) => `- ${line}`).join("\n"));
@@ -184,6 +190,7 @@ export function realMarkdown(runs: PlatformRun[], machine: Machine): string {
       + "all variants are compared after the warm-up and after the rounds, and a variant that differs is reported as failed. "
       + "The warm-up runs every variant for the same number of frames, enough for the fastest to run 300 ms, so that no timed "
       + "frame is one the engine is still compiling. Each round runs every variant for the same number of frames, in alternating order, after a full collection; "
+      + `each platform and strategy runs in ${machine.processes ?? 1} ${(machine.processes ?? 1) === 1 ? "process (browser)" : "processes (browsers), one after the other, each with its own warm-up and rounds, which are pooled, since a process's optimizing compiler settles the code one way or another and one process is one sample of that"}; `
       + "ms per frame is the median over rounds of each round's mean frame time (min – max of rounds below), "
       + "ratios are the median of per-round ratios, p99 is over every timed frame. Collections are counted apart "
       + "from the timing, while each variant runs alone for a window of frames after a full collection: in Node from "
