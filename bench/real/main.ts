@@ -32,7 +32,10 @@ async function measure(): Promise<{ machine: Machine; runs: PlatformRun[] }> {
   // The processes of one platform and strategy take turns with the others', so that a slow spell
   // of the machine falls on several of them.
   const samples = new Map<string, PlatformRun[]>();
-  const add = (run: PlatformRun) => samples.set(`${run.platform}/${run.strategy}`, [...(samples.get(`${run.platform}/${run.strategy}`) ?? []), run]);
+  const add = (run: PlatformRun) => {
+    const key = `${run.platform}/${run.strategy}`;
+    samples.set(key, [...(samples.get(key) ?? []), run]);
+  };
   for (let p = 1; p <= PROCESSES; p++) {
     log(`process ${p} of ${PROCESSES}`);
     for (const strategy of NODE_STRATEGIES) {
